@@ -1,0 +1,40 @@
+# Two commands on a fresh clone: `make run` and `make test`. Each sets itself up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test validate clean check-system
+
+$(STAMP): pyproject.toml
+	@$(MAKE) --no-print-directory check-system
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+# WeasyPrint needs Pango from the system. Install it when we can, or say plainly what is missing.
+check-system:
+	@if ! ldconfig -p 2>/dev/null | grep -q libpango-1.0; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Pango for WeasyPrint (apt-get install libpango-1.0-0 libpangoft2-1.0-0)"; \
+	    apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; \
+	  else \
+	    echo "Missing system library: Pango (Debian/Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0)"; exit 1; \
+	  fi; \
+	fi
+
+run: $(STAMP)
+	$(BIN)/tna db-upgrade
+	$(BIN)/flask --app webapp run --host $(HOST) --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+validate: $(STAMP)
+	$(BIN)/tna validate
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite3 .pytest_cache

@@ -1,0 +1,136 @@
+"""The rule language of `show_if` and `applies_if`.
+
+A condition is a map with one operator key:
+
+    {equals: [agency_type, coast-guard]}        the answer is this value
+    {not_equals: [agency_type, customs]}
+    {in: [agency_type, [customs, immigration]]}  the answer is one of these values
+    {contains: [borders, sea]}                   a multiple-choice answer includes this value
+    {gt: [staff_size, 100]}  gte, lt, lte        numeric comparison
+    {answered: staff_size}                       any answer was given
+    {all: [cond, ...]}  {any: [cond, ...]}  {not: cond}
+
+A question that has no answer makes every comparison false.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Union
+
+
+def _contains(answer: Any, value: Any) -> bool:
+    return isinstance(answer, list) and value in answer
+
+
+def _is_in(answer: Any, values: Any) -> bool:
+    return answer in values
+
+
+def _numeric(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
+    def compare(answer: Any, value: Any) -> bool:
+        return isinstance(answer, (int, float)) and not isinstance(answer, bool) and op(answer, value)
+
+    return compare
+
+
+COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "equals": operator.eq,
+    "not_equals": operator.ne,
+    "in": _is_in,
+    "contains": _contains,
+    "gt": _numeric(operator.gt),
+    "gte": _numeric(operator.ge),
+    "lt": _numeric(operator.lt),
+    "lte": _numeric(operator.le),
+}
+LOGICAL = {"all": all, "any": any}
+
+
+@dataclass(frozen=True)
+class Compare:
+    op: str
+    question: str
+    value: Any
+
+    def evaluate(self, answers: Mapping[str, Any]) -> bool:
+        if self.question not in answers or answers[self.question] is None:
+            return False
+        return bool(COMPARISONS[self.op](answers[self.question], self.value))
+
+    def questions(self) -> Iterator[str]:
+        yield self.question
+
+
+@dataclass(frozen=True)
+class Answered:
+    question: str
+
+    def evaluate(self, answers: Mapping[str, Any]) -> bool:
+        return answers.get(self.question) not in (None, "", [])
+
+    def questions(self) -> Iterator[str]:
+        yield self.question
+
+
+@dataclass(frozen=True)
+class Logical:
+    op: str
+    items: tuple["Condition", ...]
+
+    def evaluate(self, answers: Mapping[str, Any]) -> bool:
+        return LOGICAL[self.op](item.evaluate(answers) for item in self.items)
+
+    def questions(self) -> Iterator[str]:
+        for item in self.items:
+            yield from item.questions()
+
+
+@dataclass(frozen=True)
+class Not:
+    item: "Condition"
+
+    def evaluate(self, answers: Mapping[str, Any]) -> bool:
+        return not self.item.evaluate(answers)
+
+    def questions(self) -> Iterator[str]:
+        yield from self.item.questions()
+
+
+Condition = Union[Compare, Answered, Logical, Not]
+
+
+class ConditionError(ValueError):
+    def __init__(self, where: str, message: str):
+        self.where = where
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+def parse(raw: Any, where: str = "") -> Condition:
+    """Compile a condition written in YAML. Errors name the path inside the condition."""
+    if not isinstance(raw, dict) or len(raw) != 1:
+        raise ConditionError(where, "a condition is a map with exactly one operator")
+    (op, arg), = raw.items()
+    here = f"{where}.{op}" if where else str(op)
+    if op in COMPARISONS:
+        if not (isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str)):
+            raise ConditionError(here, f"'{op}' takes [question_id, value]")
+        if op == "in" and not isinstance(arg[1], list):
+            raise ConditionError(here, "'in' takes [question_id, [value, ...]]")
+        if op in ("gt", "gte", "lt", "lte") and not isinstance(arg[1], (int, float)):
+            raise ConditionError(here, f"'{op}' compares with a number")
+        return Compare(op, arg[0], arg[1])
+    if op == "answered":
+        if not isinstance(arg, str):
+            raise ConditionError(here, "'answered' takes a question id")
+        return Answered(arg)
+    if op in LOGICAL:
+        if not isinstance(arg, list) or not arg:
+            raise ConditionError(here, f"'{op}' takes a list of conditions")
+        return Logical(op, tuple(parse(item, f"{here}[{i}]") for i, item in enumerate(arg)))
+    if op == "not":
+        return Not(parse(arg, here))
+    known = ", ".join([*COMPARISONS, "answered", *LOGICAL, "not"])
+    raise ConditionError(where, f"unknown operator {op!r} (known: {known})")

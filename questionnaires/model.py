@@ -1,0 +1,206 @@
+"""The typed questionnaire: what the YAML says, checked and frozen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+from . import conditions
+from .text import Text
+
+DONT_KNOW = "dont-know"
+NOT_APPLICABLE = "not-applicable"
+UNSCORED_CHOICES = (DONT_KNOW, NOT_APPLICABLE)
+SPECIAL_LABELS: dict[str, dict[str, str]] = {
+    DONT_KNOW: {"en": "Don't know"},
+    NOT_APPLICABLE: {"en": "Not applicable"},
+}
+YESNO_LABELS: dict[str, dict[str, str]] = {"yes": {"en": "Yes"}, "no": {"en": "No"}}
+ID_PATTERN = r"^[a-z][a-z0-9_-]*$"
+MAX_LEVEL = 4
+
+QuestionType = Literal["single", "multiple", "yesno", "number", "text", "country"]
+CHOICE_TYPES = ("single", "multiple", "yesno")
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Option(Frozen):
+    id: str = Field(pattern=ID_PATTERN)
+    label: Text
+    level: int | None = Field(default=None, ge=0, le=MAX_LEVEL)
+    exclusive: bool = False
+
+
+class Conditional(Frozen):
+    """Something that is shown only when its condition holds."""
+
+    _condition: conditions.Condition | None = PrivateAttr(default=None)
+
+    def _compile(self, raw: dict[str, Any] | None) -> None:
+        if raw is not None:
+            try:
+                self._condition = conditions.parse(raw)
+            except conditions.ConditionError as exc:
+                raise ValueError(f"bad condition: {exc}") from exc
+
+    @property
+    def condition(self) -> conditions.Condition | None:
+        return self._condition
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        return self._condition is None or self._condition.evaluate(answers)
+
+
+class Question(Conditional):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    type: QuestionType
+    text: Text
+    help: Text | None = None
+    topic: str | None = None
+    options: tuple[Option, ...] = ()
+    levels: dict[Literal["yes", "no"], int] | None = None
+    show_if: dict[str, Any] | None = None
+    required: bool = True
+    max_length: int = Field(default=2000, ge=1, le=100_000)
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> "Question":
+        self._compile(self.show_if)
+        if self.type in ("single", "multiple") and not self.options:
+            raise ValueError(f"a '{self.type}' question needs options")
+        if self.type not in ("single", "multiple") and self.options:
+            raise ValueError(f"a '{self.type}' question takes no options")
+        if self.levels is not None and self.type != "yesno":
+            raise ValueError("'levels' is only for yes/no questions")
+        ids = [o.id for o in self.options]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate option id {dupes[0]!r}")
+        reserved = set(ids) & set(UNSCORED_CHOICES)
+        if reserved:
+            raise ValueError(f"option id {sorted(reserved)[0]!r} is reserved; it is added for you")
+        if self.topic is not None:
+            self._check_scored()
+        return self
+
+    def _check_scored(self) -> None:
+        if self.type not in CHOICE_TYPES:
+            raise ValueError(f"a '{self.type}' question cannot measure a topic")
+        if self.type == "yesno":
+            if self.levels is None or set(self.levels) != {"yes", "no"}:
+                raise ValueError("a scored yes/no question needs levels for 'yes' and 'no'")
+            for key, level in self.levels.items():
+                if not 0 <= level <= MAX_LEVEL:
+                    raise ValueError(f"level of {key!r} must be between 0 and {MAX_LEVEL}")
+            return
+        for index, option in enumerate(self.options):
+            if option.level is None:
+                raise ValueError(f"options[{index}] ({option.id!r}) has no level")
+
+    @property
+    def scored(self) -> bool:
+        return self.topic is not None
+
+    def choices(self) -> list[Option]:
+        """Every choice offered, with "Don't know" and "Not applicable" on scored questions."""
+        if self.type == "yesno":
+            levels = self.levels or {}
+            base = [Option(id=k, label=YESNO_LABELS[k], level=levels.get(k)) for k in ("yes", "no")]
+        else:
+            base = list(self.options)
+        if self.scored:
+            base += [Option(id=k, label=SPECIAL_LABELS[k], exclusive=True) for k in UNSCORED_CHOICES]
+        return base
+
+    def choice(self, option_id: str) -> Option | None:
+        return next((o for o in self.choices() if o.id == option_id), None)
+
+
+class Section(Conditional):
+    id: str = Field(pattern=ID_PATTERN)
+    title: Text
+    intro: Text | None = None
+    applies_if: dict[str, Any] | None = None
+    questions: tuple[Question, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> "Section":
+        self._compile(self.applies_if)
+        return self
+
+    def visible_questions(self, answers: Mapping[str, Any]) -> list[Question]:
+        return [q for q in self.questions if q.holds(answers)]
+
+
+class Topic(Frozen):
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*$")
+    title: Text
+    core_for: tuple[str, ...] = ()
+
+
+PROFILE_FIELDS: dict[str, QuestionType] = {
+    "country": "country",
+    "agency_name": "text",
+    "agency_type": "single",
+    "borders": "multiple",
+    "staff_size": "number",
+    "respondent_role": "single",
+}
+
+
+class Questionnaire(Frozen):
+    id: str = Field(pattern=ID_PATTERN)
+    version: int = Field(ge=1)
+    title: Text
+    target_level: float = Field(default=3, ge=0, le=MAX_LEVEL)
+    estimated_minutes: int = Field(default=45, ge=1)
+    levels: dict[int, Text]
+    topics: tuple[Topic, ...]
+    profile: Section
+    sections: tuple[Section, ...] = Field(min_length=1)
+
+    def all_sections(self) -> Iterator[Section]:
+        yield self.profile
+        yield from self.sections
+
+    def all_questions(self) -> Iterator[Question]:
+        for section in self.all_sections():
+            yield from section.questions
+
+    def question(self, question_id: str) -> Question:
+        return self._questions_by_id()[question_id]
+
+    def section(self, section_id: str) -> Section | None:
+        return next((s for s in self.all_sections() if s.id == section_id), None)
+
+    def topic(self, topic_id: str) -> Topic:
+        return next(t for t in self.topics if t.id == topic_id)
+
+    def applicable_sections(self, answers: Mapping[str, Any]) -> list[Section]:
+        """The profile, then every section whose `applies_if` holds."""
+        return [self.profile, *(s for s in self.sections if s.holds(answers))]
+
+    def visible_questions(self, answers: Mapping[str, Any]) -> list[Question]:
+        return [q for s in self.applicable_sections(answers) for q in s.visible_questions(answers)]
+
+    def agency_types(self) -> list[Option]:
+        return list(self.question("agency_type").options)
+
+    def level_name(self, level: int, lang: str = "en") -> str:
+        from .text import tr
+
+        return tr(self.levels.get(level), lang)
+
+    _by_id: dict[str, Question] | None = PrivateAttr(default=None)
+
+    def _questions_by_id(self) -> dict[str, Question]:
+        if self._by_id is None:
+            self._by_id = {q.id: q for q in self.all_questions()}
+        return self._by_id

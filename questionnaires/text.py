@@ -1,0 +1,32 @@
+"""Text a person reads: a string (English) or a map of language -> text, `en` required."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+
+DEFAULT_LANGUAGE = "en"
+
+
+def _normalize(value: Any) -> dict[str, str]:
+    if isinstance(value, str):
+        return {DEFAULT_LANGUAGE: value}
+    if isinstance(value, dict):
+        if DEFAULT_LANGUAGE not in value:
+            raise ValueError("text needs an English version under 'en'")
+        for lang, text in value.items():
+            if not isinstance(lang, str) or not isinstance(text, str) or not text.strip():
+                raise ValueError(f"text for language {lang!r} must be a non-empty string")
+        return dict(value)
+    raise ValueError("text must be a string or a map of language to text")
+
+
+Text = Annotated[dict[str, str], BeforeValidator(_normalize)]
+
+
+def tr(text: dict[str, str] | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The text in `lang`, falling back to English."""
+    if not text:
+        return ""
+    return text.get(lang) or text[DEFAULT_LANGUAGE]

@@ -1,0 +1,301 @@
+"""Everything -> one Report: plain data that both the HTML page and the PDF are drawn from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from questionnaires.answers import country_name, is_empty
+from questionnaires.model import Question, Questionnaire
+from questionnaires.scoring import Evidence, Score, score
+from questionnaires.text import tr
+
+from .catalogue import AUDIENCE_LABELS, AUDIENCES, AVAILABILITY_LABELS, Catalogue
+from .recommend import PRIORITY_ORDER, Recommendation, TopicGap, find_gaps, recommend
+
+PRIORITY_LABELS = {"high": "High", "medium": "Medium", "low": "Low"}
+SUMMARY_TOP = 3
+
+
+@dataclass(frozen=True)
+class Meta:
+    reference: str
+    agency_name: str
+    country: str
+    agency_type: str
+    respondent_role: str
+    borders: str
+    staff_size: str
+    date: dt.date
+    status: str
+    language: str
+    questionnaire: str
+    questionnaire_version: int
+
+
+@dataclass(frozen=True)
+class Line:
+    """A question and the answer given, for reasons and for the annex."""
+
+    question: str
+    answer: str
+    level: int | None = None
+
+
+@dataclass(frozen=True)
+class TopicFinding:
+    title: str
+    level: float | None
+    coverage: float
+    gap: float | None
+
+
+@dataclass(frozen=True)
+class SectionFinding:
+    id: str
+    title: str
+    level: float | None
+    level_name: str
+    coverage: float
+    asked: int
+    scored: int
+    gap: float | None
+    topics: tuple[TopicFinding, ...]
+    shortfalls: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class Reason:
+    topic: str
+    level: float | None
+    target: float
+    core: bool
+    evidence: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class RecommendationView:
+    rank: int
+    anchor: str
+    priority: str
+    priority_label: str
+    resource_id: str
+    resource_title: str
+    part_id: str
+    part_title: str
+    publisher: str
+    year: int | None
+    url: str
+    availability: str
+    audiences: tuple[str, ...]
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class PlanGroup:
+    audience: str
+    items: tuple[RecommendationView, ...]
+
+
+@dataclass(frozen=True)
+class AnnexSection:
+    title: str
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    meta: Meta
+    target: float
+    overall_level: float | None
+    overall_coverage: float
+    summary: tuple[str, ...]
+    sections: tuple[SectionFinding, ...]
+    recommendations: tuple[RecommendationView, ...]
+    plan: tuple[PlanGroup, ...]
+    annex: tuple[AnnexSection, ...]
+    levels: dict[int, str] = field(default_factory=dict)
+
+
+def answer_text(question: Question, value: Any, lang: str = "en") -> str:
+    """An answer as a person reads it."""
+    if is_empty(value):
+        return "Not answered"
+    if question.type == "country":
+        return country_name(value)
+    if question.type == "number":
+        return f"{value:,}"
+    if question.type == "text":
+        return str(value)
+    values = value if isinstance(value, list) else [value]
+    labels = []
+    for v in values:
+        option = question.choice(v)
+        labels.append(tr(option.label, lang) if option else str(v))
+    return "; ".join(labels)
+
+
+def _line(evidence: Evidence, lang: str) -> Line:
+    return Line(tr(evidence.question.text, lang), answer_text(evidence.question, evidence.value, lang), evidence.level)
+
+
+def _meta(questionnaire: Questionnaire, answers: Mapping[str, Any], info: Mapping[str, Any], lang: str) -> Meta:
+    def shown(question_id: str, empty: str = "") -> str:
+        value = answers.get(question_id)
+        return empty if is_empty(value) else answer_text(questionnaire.question(question_id), value, lang)
+
+    return Meta(
+        reference=str(info.get("reference", "")),
+        agency_name=shown("agency_name", "Unnamed agency"),
+        country=shown("country"),
+        agency_type=shown("agency_type"),
+        respondent_role=shown("respondent_role"),
+        borders=shown("borders"),
+        staff_size=shown("staff_size"),
+        date=info.get("date") or dt.date.today(),
+        status=str(info.get("status", "Draft")),
+        language=lang,
+        questionnaire=tr(questionnaire.title, lang),
+        questionnaire_version=questionnaire.version,
+    )
+
+
+def _section_findings(questionnaire: Questionnaire, scores, answers, lang: str) -> tuple[SectionFinding, ...]:
+    findings = []
+    for section in questionnaire.applicable_sections(answers):
+        sc: Score | None = scores.sections.get(section.id)
+        if sc is None:
+            continue
+        topic_ids = list(dict.fromkeys(e.question.topic for e in sc.evidence))
+        topics = tuple(
+            TopicFinding(tr(questionnaire.topic(t).title, lang), scores.topics[t].level,
+                         scores.topics[t].coverage, scores.topics[t].gap)
+            for t in topic_ids if t
+        )
+        level = sc.level
+        findings.append(SectionFinding(
+            id=section.id,
+            title=tr(section.title, lang),
+            level=level,
+            level_name=questionnaire.level_name(round(level), lang) if level is not None else "Not scored",
+            coverage=sc.coverage,
+            asked=sc.asked,
+            scored=sc.scored,
+            gap=sc.gap,
+            topics=topics,
+            shortfalls=tuple(_line(e, lang) for e in sc.evidence if e.level is not None and e.level < sc.target),
+        ))
+    return tuple(findings)
+
+
+def _reason(gap: TopicGap, lang: str) -> Reason:
+    return Reason(
+        topic=tr(gap.topic.title, lang),
+        level=gap.score.level,
+        target=gap.score.target,
+        core=gap.core,
+        evidence=tuple(_line(e, lang) for e in gap.shortfalls()),
+    )
+
+
+def _recommendation_views(recs: list[Recommendation], lang: str) -> tuple[RecommendationView, ...]:
+    return tuple(
+        RecommendationView(
+            rank=i,
+            anchor=f"rec-{i}",
+            priority=rec.priority,
+            priority_label=PRIORITY_LABELS[rec.priority],
+            resource_id=rec.resource.id,
+            resource_title=tr(rec.resource.title, lang),
+            part_id=rec.part.id,
+            part_title=tr(rec.part.title, lang),
+            publisher=rec.resource.publisher,
+            year=rec.resource.year,
+            url=rec.resource.url,
+            availability=tr(AVAILABILITY_LABELS[rec.resource.availability], lang),
+            audiences=tuple(tr(AUDIENCE_LABELS[a], lang) for a in rec.part.audiences),
+            reasons=tuple(_reason(g, lang) for g in rec.gaps),
+        )
+        for i, rec in enumerate(recs, start=1)
+    )
+
+
+def _plan(recs: list[Recommendation], views: tuple[RecommendationView, ...], lang: str) -> tuple[PlanGroup, ...]:
+    """Who should take what, first: one group per audience, high priority first."""
+    groups = []
+    for audience in AUDIENCES:
+        items = [v for rec, v in zip(recs, views) if audience in rec.part.audiences]
+        items.sort(key=lambda v: (PRIORITY_ORDER[v.priority], v.rank))
+        if items:
+            groups.append(PlanGroup(tr(AUDIENCE_LABELS[audience], lang), tuple(items)))
+    return tuple(groups)
+
+
+def _summary(questionnaire: Questionnaire, gaps: list[TopicGap], recs: list[Recommendation], overall: Score, lang: str) -> tuple[str, ...]:
+    lines = []
+    if overall.level is None:
+        lines.append("No question was answered with a capacity level yet, so no level can be given.")
+    else:
+        lines.append(
+            f"Overall capacity is {overall.level:.1f} out of 4 "
+            f"({questionnaire.level_name(round(overall.level), lang).lower()}); the target is "
+            f"{questionnaire.target_level:g}. {overall.coverage:.0%} of the questions were scored."
+        )
+    if not gaps:
+        lines.append("Every area reaches the target level. No training is recommended now.")
+        return tuple(lines)
+    top = "; ".join(f"{tr(g.topic.title, lang)} (level {g.score.level:.1f})" for g in gaps[:SUMMARY_TOP])
+    lines.append(f"The largest gaps: {top}.")
+    counts = {p: sum(1 for r in recs if r.priority == p) for p in PRIORITY_LABELS}
+    lines.append(
+        f"{len(recs)} parts of UNODC resources are recommended: {counts['high']} high, "
+        f"{counts['medium']} medium and {counts['low']} low priority."
+    )
+    if recs:
+        first = recs[0]
+        lines.append(f"Start with {tr(first.resource.title, lang)}: {tr(first.part.title, lang)}.")
+    return tuple(lines)
+
+
+def _annex(questionnaire: Questionnaire, answers: Mapping[str, Any], lang: str) -> tuple[AnnexSection, ...]:
+    return tuple(
+        AnnexSection(
+            tr(section.title, lang),
+            tuple(
+                Line(tr(q.text, lang), answer_text(q, answers.get(q.id), lang))
+                for q in section.visible_questions(answers)
+            ),
+        )
+        for section in questionnaire.applicable_sections(answers)
+    )
+
+
+def build_report(
+    questionnaire: Questionnaire,
+    catalogue: Catalogue,
+    answers: Mapping[str, Any],
+    info: Mapping[str, Any] | None = None,
+    lang: str = "en",
+) -> Report:
+    """info: reference, date and status of the assessment."""
+    info = info or {}
+    agency_type = answers.get("agency_type")
+    scores = score(questionnaire, answers)
+    gaps = find_gaps(questionnaire, scores, agency_type)
+    recs = recommend(questionnaire, catalogue, scores, agency_type)
+    views = _recommendation_views(recs, lang)
+    overall = scores.overall or Score(questionnaire.target_level)
+    return Report(
+        meta=_meta(questionnaire, answers, info, lang),
+        target=questionnaire.target_level,
+        overall_level=overall.level,
+        overall_coverage=overall.coverage,
+        summary=_summary(questionnaire, gaps, recs, overall, lang),
+        sections=_section_findings(questionnaire, scores, answers, lang),
+        recommendations=views,
+        plan=_plan(recs, views, lang),
+        annex=_annex(questionnaire, answers, lang),
+        levels={k: tr(v, lang) for k, v in questionnaire.levels.items()},
+    )

@@ -1,0 +1,137 @@
+"""The catalogue of UNODC resources (resources.yaml) and its check against a questionnaire."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from questionnaires import DEFAULT_QUESTIONNAIRE, Questionnaire, load_questionnaire
+from questionnaires.text import Text
+from questionnaires.yamlio import DefinitionError, load_yaml, pydantic_problems
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CATALOGUE = ROOT / "resources.yaml"
+
+Audience = Literal["first-line", "specialists", "investigators-prosecutors", "trainers", "managers-policy"]
+AUDIENCES: tuple[str, ...] = Audience.__args__  # type: ignore[attr-defined]
+AUDIENCE_LABELS: dict[str, dict[str, str]] = {
+    "first-line": {"en": "First-line officers"},
+    "specialists": {"en": "Specialists"},
+    "investigators-prosecutors": {"en": "Investigators and prosecutors"},
+    "trainers": {"en": "Trainers"},
+    "managers-policy": {"en": "Managers and policy makers"},
+}
+AVAILABILITY_LABELS: dict[str, dict[str, str]] = {
+    "online": {"en": "Free online"},
+    "on-request": {"en": "On request from UNODC"},
+    "book": {"en": "Published book"},
+}
+ID = r"^[a-z0-9][a-z0-9-]*$"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Part(_Frozen):
+    id: str = Field(pattern=ID)
+    kind: Literal["tool", "section", "module", "chapter", "table", "area", "category", "objective", "annex", "part"]
+    title: Text
+    topics: tuple[str, ...] = Field(min_length=1)
+    audiences: tuple[Audience, ...] = Field(min_length=1)
+
+
+class Resource(_Frozen):
+    id: str = Field(pattern=ID)
+    title: Text
+    publisher: str
+    authors: str | None = None
+    year: int | None = Field(default=None, ge=1990, le=2100)
+    url: str = Field(pattern=r"^https://")
+    availability: Literal["online", "on-request", "book"]
+    description: Text
+    agency_types: tuple[str, ...]
+    audiences: tuple[Audience, ...]
+    parts: tuple[Part, ...] = Field(min_length=1)
+
+
+class Catalogue(_Frozen):
+    resources: tuple[Resource, ...]
+
+    def resource(self, resource_id: str) -> Resource:
+        return next(r for r in self.resources if r.id == resource_id)
+
+    def parts(self):
+        for resource in self.resources:
+            for part in resource.parts:
+                yield resource, part
+
+
+def load_catalogue(path: Path | str = DEFAULT_CATALOGUE) -> Catalogue:
+    raw = load_yaml(path)
+    try:
+        return Catalogue.model_validate(raw)
+    except ValidationError as exc:
+        raise DefinitionError(pydantic_problems(path, exc)) from exc
+
+
+def check_together(
+    questionnaire: Questionnaire,
+    catalogue: Catalogue,
+    questionnaire_path: Path | str = DEFAULT_QUESTIONNAIRE,
+    catalogue_path: Path | str = DEFAULT_CATALOGUE,
+) -> list[str]:
+    """Topics are where the two files meet: both sides must name the same ones."""
+    problems: list[str] = []
+    topic_ids = {t.id for t in questionnaire.topics}
+    agency_types = {o.id for o in questionnaire.agency_types()}
+    addressed: set[str] = set()
+    seen_resources: set[str] = set()
+    for i, resource in enumerate(catalogue.resources):
+        where = f"{catalogue_path}: resources[{i}]"
+        if resource.id in seen_resources:
+            problems.append(f"{where}.id: duplicate resource id {resource.id!r}")
+        seen_resources.add(resource.id)
+        for agency_type in resource.agency_types:
+            if agency_type not in agency_types:
+                problems.append(f"{where}.agency_types: unknown agency type {agency_type!r}")
+        seen_parts: set[str] = set()
+        for j, part in enumerate(resource.parts):
+            if part.id in seen_parts:
+                problems.append(f"{where}.parts[{j}].id: duplicate part id {part.id!r}")
+            seen_parts.add(part.id)
+            for topic in part.topics:
+                if topic not in topic_ids:
+                    problems.append(f"{where}.parts[{j}].topics: unknown topic {topic!r}")
+                addressed.add(topic)
+    for i, topic in enumerate(questionnaire.topics):
+        if topic.id not in addressed:
+            problems.append(
+                f"{questionnaire_path}: topics[{i}]: no part of any resource addresses topic {topic.id!r}"
+            )
+    return problems
+
+
+def load_definitions(
+    questionnaire_path: Path | str = DEFAULT_QUESTIONNAIRE,
+    catalogue_path: Path | str = DEFAULT_CATALOGUE,
+) -> tuple[Questionnaire, Catalogue]:
+    """Load and check both files; raise one DefinitionError listing every problem."""
+    problems: list[str] = []
+    questionnaire = catalogue = None
+    try:
+        questionnaire = load_questionnaire(questionnaire_path)
+    except DefinitionError as exc:
+        problems += exc.problems
+    try:
+        catalogue = load_catalogue(catalogue_path)
+    except DefinitionError as exc:
+        problems += exc.problems
+    if questionnaire is not None and catalogue is not None:
+        problems += check_together(questionnaire, catalogue, questionnaire_path, catalogue_path)
+    if problems:
+        raise DefinitionError(problems)
+    assert questionnaire is not None and catalogue is not None
+    return questionnaire, catalogue

@@ -1,0 +1,47 @@
+"""Report -> HTML, and HTML -> PDF bytes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from .build import Report
+from .fetcher import STATIC_DIR, BundledAssetFetcher
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    undefined=StrictUndefined,
+    trim_blocks=False,
+)
+
+
+def render_body(report: Report) -> Markup:
+    """The report as an HTML fragment, for embedding in a web page."""
+    return Markup(_env.get_template("body.html").render(report=report, print=False))  # noqa: S704 - autoescaped template
+
+
+def render_document(report: Report) -> str:
+    """The report as a standalone HTML document laid out for print."""
+    return _env.get_template("document.html").render(report=report, print=True)
+
+
+def render_pdf(html: str, fetcher: BundledAssetFetcher | None = None) -> bytes:
+    from weasyprint import HTML
+
+    fetcher = fetcher or BundledAssetFetcher()
+    document = HTML(string=html, base_url="asset:", url_fetcher=fetcher)
+    return document.write_pdf(pdf_variant=None, uncompressed_pdf=False)
+
+
+def report_pdf(report: Report) -> bytes:
+    return render_pdf(render_document(report))
+
+
+def stylesheet(name: str) -> bytes:
+    """A bundled stylesheet, so that the web page shows the report with the same styles."""
+    return (STATIC_DIR / name).read_bytes()

@@ -1,0 +1,56 @@
+"""The Flask application: the only package that imports Flask or the database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from reports.catalogue import DEFAULT_CATALOGUE, load_definitions
+from questionnaires import DEFAULT_QUESTIONNAIRE
+
+from . import config
+from .db import db, migrate
+
+csrf = CSRFProtect()
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(config.INSTANCE))
+    app.config.update(config.from_environment())
+    app.config.update(overrides or {})
+
+    # Definitions are checked at start-up: a broken questionnaire or catalogue stops the app
+    # with an error that names the file and the path in it.
+    questionnaire, catalogue = load_definitions(
+        app.config.get("TNA_QUESTIONNAIRE") or DEFAULT_QUESTIONNAIRE,
+        app.config.get("TNA_CATALOGUE") or DEFAULT_CATALOGUE,
+    )
+    app.extensions["tna.questionnaire"] = questionnaire
+    app.extensions["tna.catalogue"] = catalogue
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config.ROOT / "migrations"))
+    csrf.init_app(app)
+
+    from .views import errors, report, wizard
+
+    app.register_blueprint(wizard.bp)
+    app.register_blueprint(report.bp)
+    errors.register(app)
+    _template_helpers(app)
+    return app
+
+
+def _template_helpers(app: Flask) -> None:
+    from flask import g
+
+    from questionnaires import tr
+    from reports.build import answer_text
+
+    @app.template_filter("tr")
+    def translate(text: dict[str, str] | None) -> str:
+        return tr(text, g.get("lang", "en"))
+
+    app.jinja_env.globals["answer_text"] = lambda question, value: answer_text(question, value, g.get("lang", "en"))

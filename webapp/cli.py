@@ -1,0 +1,102 @@
+"""The `tna` command: validate definitions, build a report from an answers file, upgrade the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from questionnaires import DEFAULT_QUESTIONNAIRE, DefinitionError
+from questionnaires.answers import check_all
+from questionnaires.yamlio import load_yaml
+from reports.build import build_report
+from reports.catalogue import DEFAULT_CATALOGUE, load_definitions
+from reports.render import render_document, render_pdf
+
+
+@click.group()
+def main() -> None:
+    """Training-needs assessment on the smuggling of migrants."""
+
+
+@main.command()
+@click.option("--questionnaire", "questionnaire_path", type=click.Path(dir_okay=False), default=str(DEFAULT_QUESTIONNAIRE), show_default=True)
+@click.option("--catalogue", "catalogue_path", type=click.Path(dir_okay=False), default=str(DEFAULT_CATALOGUE), show_default=True)
+def validate(questionnaire_path: str, catalogue_path: str) -> None:
+    """Check the questionnaire and the catalogue together."""
+    try:
+        questionnaire, catalogue = load_definitions(questionnaire_path, catalogue_path)
+    except DefinitionError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        click.echo(f"{len(exc.problems)} problem(s) found.", err=True)
+        sys.exit(1)
+    questions = sum(1 for _ in questionnaire.all_questions())
+    parts = sum(len(r.parts) for r in catalogue.resources)
+    click.echo(
+        f"OK: {questionnaire.id} v{questionnaire.version}: {len(questionnaire.sections)} sections, "
+        f"{questions} questions, {len(questionnaire.topics)} topics; "
+        f"{len(catalogue.resources)} resources with {parts} parts."
+    )
+
+
+@main.command()
+@click.argument("answers_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Where to write the report (.pdf or .html).")
+@click.option("--questionnaire", "questionnaire_path", type=click.Path(dir_okay=False), default=str(DEFAULT_QUESTIONNAIRE))
+@click.option("--catalogue", "catalogue_path", type=click.Path(dir_okay=False), default=str(DEFAULT_CATALOGUE))
+def report(answers_file: str, output: str, questionnaire_path: str, catalogue_path: str) -> None:
+    """Build the report from an answers file, without the web server."""
+    try:
+        questionnaire, catalogue = load_definitions(questionnaire_path, catalogue_path)
+        data = load_yaml(answers_file)
+        answers, info = _read_answers(answers_file, data, questionnaire)
+    except DefinitionError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        sys.exit(1)
+    built = build_report(questionnaire, catalogue, answers, info, info.get("language", "en"))
+    html = render_document(built)
+    out = Path(output)
+    out.write_bytes(html.encode("utf-8") if out.suffix.lower() in (".html", ".htm") else render_pdf(html))
+    click.echo(f"Wrote {out} ({len(built.recommendations)} recommendations).")
+
+
+def _read_answers(path: str, data: object, questionnaire) -> tuple[dict, dict]:
+    if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
+        raise DefinitionError([f"{path}: (top level): expected a map with an 'answers' map"])
+    if data.get("questionnaire", questionnaire.id) != questionnaire.id:
+        raise DefinitionError([f"{path}: questionnaire: expected {questionnaire.id!r}"])
+    answers = {k: (int(v) if isinstance(v, float) and v.is_integer() else v) for k, v in data["answers"].items()}
+    problems = [f"{path}: {p}" for p in check_all(questionnaire, answers)]
+    if problems:
+        raise DefinitionError(problems)
+    date = data.get("date")
+    info = {
+        "reference": str(data.get("reference", "")),
+        "date": date if isinstance(date, dt.date) else dt.date.today(),
+        "status": str(data.get("status", "Prepared from an answers file")),
+        "language": str(data.get("language", "en")),
+    }
+    return answers, info
+
+
+@main.command("db-upgrade")
+def db_upgrade() -> None:
+    """Create the database or bring it to the latest schema."""
+    from flask_migrate import upgrade
+
+    from . import create_app
+
+    app = create_app()
+    with app.app_context():
+        upgrade()
+    click.echo(f"Database is up to date: {_safe_url(app.config['SQLALCHEMY_DATABASE_URI'])}")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

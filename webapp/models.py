@@ -1,0 +1,90 @@
+"""Tables. An assessment belongs to an agency; answers are keyed by stable question ids; every
+assessment records the questionnaire id and version it was answered against."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import uuid
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .db import db
+
+DRAFT = "draft"
+SUBMITTED = "submitted"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _uuid() -> str:
+    return str(uuid.uuid4())
+
+
+def new_token() -> str:
+    """The private resume link: 192 random bits, never derived from an id."""
+    return secrets.token_urlsafe(24)
+
+
+class Agency(db.Model):
+    __tablename__ = "agency"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
+    country: Mapped[str | None] = mapped_column(String(2))
+    name: Mapped[str | None] = mapped_column(String(200))
+    agency_type: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[dt.datetime] = mapped_column(default=_now)
+
+    assessments: Mapped[list[Assessment]] = relationship(back_populates="agency")
+
+
+class Assessment(db.Model):
+    __tablename__ = "assessment"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
+    token: Mapped[str] = mapped_column(String(64), unique=True, index=True, default=new_token)
+    agency_id: Mapped[str | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    questionnaire_id: Mapped[str] = mapped_column(String(80))
+    questionnaire_version: Mapped[int] = mapped_column(Integer)
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    status: Mapped[str] = mapped_column(String(16), default=DRAFT, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=_now, onupdate=_now)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column()
+    version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+
+    agency: Mapped[Agency | None] = relationship(back_populates="assessments")
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def submitted(self) -> bool:
+        return self.status == SUBMITTED
+
+    @property
+    def reference(self) -> str:
+        """A short public reference for the report; unlike the token it grants no access."""
+        return "TNA-" + self.id.replace("-", "")[:8].upper()
+
+    def answer_values(self) -> dict[str, Any]:
+        return {a.question_id: a.value for a in self.answers}
+
+
+class Answer(db.Model):
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("assessment_id", "question_id", name="uq_answer_question"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[str] = mapped_column(String(80))
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=_now, onupdate=_now)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="answers")

@@ -1,0 +1,76 @@
+"""Reading and writing assessments. Each page is saved in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from flask import abort
+from sqlalchemy import select
+
+from questionnaires import Questionnaire
+from questionnaires.answers import is_empty
+
+from .db import db
+from .models import SUBMITTED, Agency, Answer, Assessment
+
+TOKEN_MAX = 64
+
+
+def create_assessment(questionnaire: Questionnaire, language: str = "en") -> Assessment:
+    assessment = Assessment(
+        questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        language=language,
+    )
+    db.session.add(assessment)
+    db.session.commit()
+    return assessment
+
+
+def get_by_token(token: str) -> Assessment:
+    """The assessment behind a private link, or a 404 for any unknown or altered token."""
+    if not token or len(token) > TOKEN_MAX:
+        abort(404)
+    assessment = db.session.scalar(select(Assessment).where(Assessment.token == token))
+    if assessment is None:
+        abort(404)
+    return assessment
+
+
+def save_answers(assessment: Assessment, values: Mapping[str, Any]) -> None:
+    """Upsert answers; an empty value removes the stored answer. One transaction."""
+    existing = {a.question_id: a for a in assessment.answers}
+    for question_id, value in values.items():
+        row = existing.get(question_id)
+        if is_empty(value):
+            if row is not None:
+                assessment.answers.remove(row)
+        elif row is None:
+            assessment.answers.append(Answer(question_id=question_id, value=value))
+        elif row.value != value:
+            row.value = value
+    _sync_agency(assessment, values)
+    assessment.updated_at = dt.datetime.now(dt.timezone.utc)
+    db.session.commit()
+
+
+def _sync_agency(assessment: Assessment, values: Mapping[str, Any]) -> None:
+    """Keep the agency row in step with the profile answers."""
+    fields = {"country": "country", "agency_name": "name", "agency_type": "agency_type"}
+    if not any(key in values for key in fields):
+        return
+    if assessment.agency is None:
+        assessment.agency = Agency()
+    for question_id, attribute in fields.items():
+        if question_id in values:
+            setattr(assessment.agency, attribute, values[question_id] or None)
+
+
+def submit(assessment: Assessment) -> None:
+    if assessment.status == SUBMITTED:
+        return
+    assessment.status = SUBMITTED
+    assessment.submitted_at = dt.datetime.now(dt.timezone.utc)
+    db.session.commit()

@@ -1,0 +1,43 @@
+"""Every error is a page the user can act on. No answer is lost by any of them."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ..config import MAX_REQUEST_BYTES
+
+MESSAGES = {
+    400: ("The form could not be read", "Go back, reload the page and try again. Answers you saved before are safe."),
+    404: ("Page not found", "Check the link. If you copied your private link, make sure you copied all of it. Links that were changed or never existed do not work."),
+    405: ("That action is not possible here", "Go back and use the buttons on the page."),
+    409: ("This assessment can no longer be changed", "It has been submitted. You can still read and download the report."),
+    413: ("Too much text", f"A page can send at most {MAX_REQUEST_BYTES // 1024} KB. Shorten your longest answers and send the page again. Answers you saved before are safe."),
+    500: ("Something went wrong on our side", "Try again in a few minutes. Answers you saved before are safe."),
+}
+
+
+def render_error(code: int, title: str | None = None, text: str | None = None):
+    default_title, default_text = MESSAGES.get(code, MESSAGES[500])
+    return render_template("error.html", code=code, title=title or default_title, text=text or default_text), code
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_error(
+            400,
+            "Your session has expired",
+            "For your security, forms must be sent from this site within your session. Go back, "
+            "reload the page and send it again. Answers you saved before are safe.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return render_error(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        app.logger.exception("Unhandled error")
+        return render_error(500)

@@ -1,0 +1,120 @@
+"""The self-assessment wizard: start, profile, one page per section, check answers, submit."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from .. import store
+from ..wizard import STATUS_LABELS, blank_page, incomplete, neighbours, steps, submit_page
+from .common import questionnaire
+from .errors import render_error
+
+bp = Blueprint("wizard", __name__)
+TOKEN_IN_LINK = re.compile(r"(?:/a/)?([A-Za-z0-9_-]{20,64})/?")
+
+
+@bp.get("/")
+def start():
+    return render_template("start.html", questionnaire=questionnaire())
+
+
+@bp.post("/start")
+def create():
+    assessment = store.create_assessment(questionnaire())
+    return redirect(url_for("wizard.section", token=assessment.token, section_id="profile"))
+
+
+@bp.get("/resume")
+def resume():
+    """Accept a pasted private link or token and go to it."""
+    link = request.args.get("link", "").strip()
+    match = TOKEN_IN_LINK.search(link[-200:]) if link else None
+    if not match:
+        flash("Paste the whole private link you were given, for example https://…/a/AbC123…/", "error")
+        return redirect(url_for("wizard.start"))
+    return redirect(url_for("wizard.overview", token=match.group(1)))
+
+
+@bp.get("/a/<token>/")
+def overview(token: str):
+    assessment = store.get_by_token(token)
+    answers = assessment.answer_values()
+    all_steps = steps(questionnaire(), answers)
+    return render_template(
+        "overview.html", assessment=assessment, steps=all_steps, labels=STATUS_LABELS,
+        remaining=incomplete(all_steps),
+    )
+
+
+@bp.route("/a/<token>/section/<section_id>", methods=["GET", "POST"])
+def section(token: str, section_id: str):
+    assessment = store.get_by_token(token)
+    q = questionnaire()
+    answers = assessment.answer_values()
+    all_steps = steps(q, answers)
+    current = next((s for s in all_steps if s.section.id == section_id), None)
+    if current is None:
+        abort(404)
+    if assessment.submitted:
+        if request.method == "POST":
+            return render_error(409)
+        return redirect(url_for("wizard.check", token=token))
+
+    return_to_check = request.values.get("return") == "check"
+    if request.method == "POST":
+        saving_for_later = request.form.get("action") == "save"
+        shown = set(request.form.getlist("shown"))
+        page = submit_page(current.section, assessment, request.form, shown, require=not saving_for_later)
+        if page.done:
+            return _after_save(token, current.section.id, saving_for_later, return_to_check)
+    else:
+        page = blank_page(current.section, assessment)
+
+    all_steps = steps(q, assessment.answer_values())
+    before, after = neighbours(all_steps, section_id)
+    return render_template(
+        "section.html", assessment=assessment, step=current, page=page, before=before,
+        after=after, total=len(all_steps) - 1, return_to_check=return_to_check,
+    )
+
+
+def _after_save(token: str, section_id: str, saving_for_later: bool, return_to_check: bool):
+    if saving_for_later:
+        flash("Your answers are saved. Use your private link to come back and continue.", "success")
+        return redirect(url_for("wizard.overview", token=token))
+    if return_to_check:
+        return redirect(url_for("wizard.check", token=token))
+    assessment = store.get_by_token(token)
+    _, after = neighbours(steps(questionnaire(), assessment.answer_values()), section_id)
+    if after is None:
+        return redirect(url_for("wizard.check", token=token))
+    return redirect(url_for("wizard.section", token=token, section_id=after.section.id))
+
+
+@bp.get("/a/<token>/check")
+def check(token: str):
+    assessment = store.get_by_token(token)
+    answers = assessment.answer_values()
+    all_steps = steps(questionnaire(), answers)
+    return render_template(
+        "check.html", assessment=assessment, steps=all_steps, answers=answers,
+        remaining=incomplete(all_steps), show_errors=False,
+    )
+
+
+@bp.post("/a/<token>/submit")
+def submit(token: str):
+    assessment = store.get_by_token(token)
+    if not assessment.submitted:
+        answers = assessment.answer_values()
+        all_steps = steps(questionnaire(), answers)
+        remaining = incomplete(all_steps)
+        if remaining:
+            return render_template(
+                "check.html", assessment=assessment, steps=all_steps, answers=answers,
+                remaining=remaining, show_errors=True,
+            ), 200
+        store.submit(assessment)
+    return redirect(url_for("report.show", token=token))

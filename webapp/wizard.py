@@ -1,0 +1,108 @@
+"""The wizard's rules: which pages exist, in which order, what state each is in, and how a
+submitted page is checked and saved. Views call these and stay thin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from questionnaires import Question, Questionnaire, Section
+from questionnaires.answers import is_empty
+
+from .forms import SectionForm, field_name, section_form
+from .models import Assessment
+from .store import save_answers
+
+NOT_STARTED = "not-started"
+IN_PROGRESS = "in-progress"
+COMPLETE = "complete"
+STATUS_LABELS = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", COMPLETE: "Complete"}
+
+
+def section_status(section: Section, answers: dict[str, Any]) -> str:
+    visible = section.visible_questions(answers)
+    answered = [q for q in visible if not is_empty(answers.get(q.id))]
+    if not answered:
+        return NOT_STARTED
+    missing = [q for q in visible if q.required and is_empty(answers.get(q.id))]
+    return IN_PROGRESS if missing else COMPLETE
+
+
+@dataclass(frozen=True)
+class Step:
+    section: Section
+    status: str
+    number: int  # 0 for the profile, then 1..n
+
+
+def steps(questionnaire: Questionnaire, answers: dict[str, Any]) -> list[Step]:
+    return [
+        Step(section, section_status(section, answers), i)
+        for i, section in enumerate(questionnaire.applicable_sections(answers))
+    ]
+
+
+def neighbours(all_steps: list[Step], section_id: str) -> tuple[Step | None, Step | None]:
+    ids = [s.section.id for s in all_steps]
+    i = ids.index(section_id)
+    before = all_steps[i - 1] if i > 0 else None
+    after = all_steps[i + 1] if i + 1 < len(all_steps) else None
+    return before, after
+
+
+def incomplete(all_steps: list[Step]) -> list[Step]:
+    return [s for s in all_steps if s.status != COMPLETE]
+
+
+@dataclass
+class PageResult:
+    form: SectionForm
+    visible: list[Question]
+    errors: dict[str, str] = field(default_factory=dict)
+    new_questions: list[Question] = field(default_factory=list)
+
+    @property
+    def done(self) -> bool:
+        return not self.errors and not self.new_questions
+
+
+def blank_page(section: Section, assessment: Assessment) -> PageResult:
+    answers = assessment.answer_values()
+    form = section_form(section, assessment.language, require=True, data=answers)
+    return PageResult(form, section.visible_questions(answers))
+
+
+def submit_page(
+    section: Section, assessment: Assessment, formdata: Any, shown: set[str], require: bool
+) -> PageResult:
+    """Check each question that applies, in order, and save every acceptable answer.
+
+    A question made visible by an answer on this same page, which the official has not seen
+    yet, is not an error: the page is shown again with it. Invalid or tampered values are
+    never saved; answers saved earlier stay as they were.
+    """
+    stored = assessment.answer_values()
+    merged = dict(stored)
+    form = section_form(section, assessment.language, require=require, formdata=formdata)
+    result = PageResult(form, [])
+    to_save: dict[str, Any] = {}
+    for question in section.questions:
+        if not question.holds(merged):
+            continue
+        result.visible.append(question)
+        bound = form[field_name(question)]
+        ok = bound.validate(form)
+        first_sight = question.id not in shown
+        if ok:
+            merged[question.id] = bound.answer
+            to_save[question.id] = bound.answer
+            if first_sight and is_empty(bound.answer) and question.required:
+                result.new_questions.append(question)
+        elif first_sight and bound.problem.code.startswith("required"):
+            bound.errors = []
+            result.new_questions.append(question)
+        else:
+            result.errors[question.id] = bound.errors[0]
+    if to_save:
+        save_answers(assessment, to_save)
+    return result
