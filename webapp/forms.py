@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -65,8 +66,8 @@ def to_value(question: Question, data: Any) -> tuple[Any, Problem | None]:
     return (data or None), None
 
 
-def _choices(question: Question, lang: str) -> list[tuple[str, str]]:
-    return [(o.id, tr(o.label, lang)) for o in question.choices()]
+def _choices(question: Question, lang: str) -> list[SelectChoice]:
+    return [SelectChoice(o.id, tr(o.label, lang)) for o in question.choices()]
 
 
 def _single(question: Question, lang: str, validators: list) -> Field:
@@ -88,7 +89,8 @@ def _text(question: Question, lang: str, validators: list) -> Field:
 
 def _country(question: Question, lang: str, validators: list) -> Field:
     countries = sorted(country_codes().items(), key=lambda item: item[1])
-    return SelectField(choices=[("", "Select a country")] + countries, validate_choice=False, validators=validators)
+    choices = [SelectChoice("", "Select a country")] + [SelectChoice(code, name) for code, name in countries]
+    return SelectField(choices=choices, validate_choice=False, validators=validators)
 
 
 FIELD_BUILDERS: dict[str, Callable[[Question, str, list], Field]] = {

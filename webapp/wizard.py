@@ -96,7 +96,7 @@ def submit_page(
         if ok:
             merged[question.id] = bound.answer
             to_save[question.id] = bound.answer
-            if first_sight and is_empty(bound.answer) and question.required:
+            if require and first_sight and is_empty(bound.answer) and question.required:
                 result.new_questions.append(question)
         elif first_sight and bound.problem.code.startswith("required"):
             bound.errors = []
