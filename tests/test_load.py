@@ -1,0 +1,125 @@
+"""Loading checks everything; each error names the file and the path in it."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from questionnaires import DefinitionError, load_questionnaire
+from reports.catalogue import load_definitions
+from tests.conftest import FIXTURES
+from webapp.cli import main
+
+MINIMAL = FIXTURES / "minimal.yaml"
+MINIMAL_RESOURCES = FIXTURES / "minimal-resources.yaml"
+INVALID = FIXTURES / "invalid"
+
+CASES = [
+    ("duplicate-question-id.yaml", "sections[1].questions[1].id: duplicate question id 'doc_q'"),
+    ("duplicate-section-id.yaml", "sections[1].id: duplicate section id 'sea'"),
+    ("unknown-condition-question.yaml", "sections[1].questions[1].show_if: names question 'no_such_question'"),
+    ("forward-condition.yaml", "sections[0].applies_if: names question 'doc_q', which does not exist or does not come earlier"),
+    ("condition-bad-value.yaml", "sections[0].applies_if: 'moon' is not a choice of question 'borders'"),
+    ("unknown-operator.yaml", "sections[0]: Value error, bad condition: unknown operator 'includes'"),
+    ("choice-without-level.yaml", "sections[0].questions[0]: Value error, options[1] ('full') has no level"),
+    ("yesno-without-levels.yaml", "needs levels for 'yes' and 'no'"),
+    ("unknown-topic.yaml", "sections[0].questions[0].topic: unknown topic 'sea.rescue'"),
+    ("missing-english.yaml", "title: Value error, text needs an English version under 'en'"),
+    ("unknown-key.yaml", "target_levle: Extra inputs are not permitted"),
+    ("missing-profile-field.yaml", "profile.questions: the profile needs a question with id 'staff_size'"),
+    ("duplicate-yaml-key.yaml", "duplicate key 'version'"),
+]
+
+
+def test_minimal_fixture_is_valid():
+    questionnaire, catalogue = load_definitions(MINIMAL, MINIMAL_RESOURCES)
+    assert [s.id for s in questionnaire.sections] == ["sea", "documents"]
+    assert len(catalogue.resources) == 1
+
+
+@pytest.mark.parametrize("name, expected", CASES)
+def test_each_failure_names_file_and_path(name, expected):
+    with pytest.raises(DefinitionError) as caught:
+        load_definitions(INVALID / name, MINIMAL_RESOURCES)
+    message = str(caught.value)
+    assert str(INVALID / name) in message
+    assert expected in message, message
+
+
+def test_topic_that_no_part_addresses():
+    with pytest.raises(DefinitionError) as caught:
+        load_definitions(INVALID / "topic-without-part.yaml", MINIMAL_RESOURCES)
+    assert f"{INVALID / 'topic-without-part.yaml'}: topics[0]: no part of any resource addresses topic 'air.modus-operandi'" in str(caught.value)
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("resources-unknown-topic.yaml", "resources[0].parts[1].topics: unknown topic 'sea.teleportation'"),
+    ("resources-duplicate-part.yaml", "resources[0].parts[1].id: duplicate part id 'tool-9'"),
+    ("resources-unknown-agency-type.yaml", "resources[0].agency_types: unknown agency type 'space-force'"),
+])
+def test_catalogue_failures_name_file_and_path(name, expected):
+    with pytest.raises(DefinitionError) as caught:
+        load_definitions(MINIMAL, INVALID / name)
+    assert f"{INVALID / name}: {expected}" in str(caught.value)
+
+
+def test_special_choices_are_always_offered_on_scored_questions():
+    questionnaire = load_questionnaire(MINIMAL)
+    sea = questionnaire.question("sea_q")
+    assert [o.id for o in sea.choices()][-2:] == ["dont-know", "not-applicable"]
+    assert [o.id for o in questionnaire.question("doc_more").choices()] == ["yes", "no"]
+
+
+def test_yes_and_no_stay_strings():
+    questionnaire = load_questionnaire(MINIMAL)
+    assert questionnaire.question("doc_more").condition.value == "no"
+
+
+def test_start_up_fails_on_a_broken_definition(monkeypatch, tmp_path):
+    from webapp import create_app
+
+    monkeypatch.setenv("TNA_INSTANCE", str(tmp_path))
+    with pytest.raises(DefinitionError) as caught:
+        create_app({"TNA_QUESTIONNAIRE": str(INVALID / "choice-without-level.yaml"), "TNA_CATALOGUE": str(MINIMAL_RESOURCES)})
+    assert "has no level" in str(caught.value)
+
+
+def test_cli_validate():
+    runner = CliRunner()
+    ok = runner.invoke(main, ["validate"])
+    assert ok.exit_code == 0, ok.output
+    assert "OK: smuggling-of-migrants v1: 10 sections" in ok.output
+    assert "15 resources" in ok.output
+    bad = runner.invoke(main, ["validate", "--questionnaire", str(INVALID / "unknown-topic.yaml"), "--catalogue", str(MINIMAL_RESOURCES)])
+    assert bad.exit_code == 1
+    assert "unknown topic 'sea.rescue'" in bad.output
+
+
+def test_real_questionnaire_shape(questionnaire):
+    assert len(questionnaire.sections) >= 10
+    for section in questionnaire.sections:
+        assert 4 <= len(section.questions) <= 8, section.id
+    types = {q.type for q in questionnaire.all_questions()}
+    assert types == {"single", "multiple", "yesno", "number", "text", "country"}
+
+
+def test_catalogue_has_the_fifteen_resources(catalogue):
+    assert [r.id for r in catalogue.resources] == [
+        "toolkit", "basic-training-manual", "in-depth-training-manual", "framework-for-action",
+        "model-law", "legislative-guides", "assessment-guide", "competent-authorities-directory",
+        "issue-paper-corruption", "issue-paper-sea", "issue-paper-air", "document-examination-training",
+        "forensic-document-examination-guide", "forensic-lab-staff-equipment-manual",
+        "international-law-of-migrant-smuggling",
+    ]
+    parts = {r.id: [p.id for p in r.parts] for r in catalogue.resources}
+    assert {"tool-9-border-control", "tool-9-documents", "tool-9-root-causes", "tool-10"} <= set(parts["toolkit"])
+    assert parts["in-depth-training-manual"] == ["module-1", "module-2", "module-3"]
+    assert len(parts["framework-for-action"]) == 4
+    assert {"criminalization", "protection-assistance", "cooperation-coordination", "smuggling-by-sea", "return"} <= set(parts["model-law"])
+    assert {"chapter-x", "chapter-xii"} <= set(parts["assessment-guide"])
+    assert len(parts["competent-authorities-directory"]) == 4
+    assert parts["document-examination-training"] == [f"objective-{c}" for c in "abcdef"]
+    assert parts["forensic-document-examination-guide"] == ["border-agencies", "forensic-laboratories"]
+    years = {r.id: r.year for r in catalogue.resources}
+    assert years["competent-authorities-directory"] is None and years["document-examination-training"] is None
+    assert years["assessment-guide"] == 2013 and years["international-law-of-migrant-smuggling"] == 2014
