@@ -1,0 +1,121 @@
+"""Recommendation scenarios: each kind of agency gets the parts that close its own gaps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from questionnaires.scoring import score
+from reports.build import build_report
+from reports.recommend import recommend
+from tests.helpers import answer_all
+
+
+def strong_answers(questionnaire, profile: dict[str, Any], weak: dict[str, Any]) -> dict[str, Any]:
+    """Every scored question answered at level 4 except the weak ones given."""
+    answers = dict(profile)
+    for question in questionnaire.all_questions():
+        if question.scored and question.id not in weak:
+            best = max((o for o in question.choices() if o.level is not None), key=lambda o: o.level)
+            answers[question.id] = [best.id] if question.type == "multiple" else best.id
+    answers.update(weak)
+    return answer_all(questionnaire, answers)
+
+
+def run(questionnaire, catalogue, answers):
+    recs = recommend(questionnaire, catalogue, score(questionnaire, answers), answers.get("agency_type"))
+    return recs, {(r.resource.id, r.part.id): r for r in recs}
+
+
+def profile(agency_type, borders):
+    return {"country": "FR", "agency_name": "Agency", "agency_type": agency_type, "borders": borders,
+            "staff_size": 300, "respondent_role": "manager", "prot_children_encounter": "yes"}
+
+
+def test_coast_guard_with_weak_maritime_procedures(questionnaire, catalogue):
+    answers = strong_answers(questionnaire, profile("coast-guard", ["sea"]), {
+        "sea_interdiction_procedure": "none", "sea_mothership": "no", "sea_flag_requests": "slow"})
+    recs, by_key = run(questionnaire, catalogue, answers)
+    assert recs and all(r.resource.id in {"issue-paper-sea", "model-law", "competent-authorities-directory", "international-law-of-migrant-smuggling"} for r in recs)
+    assert ("model-law", "smuggling-by-sea") in by_key
+    assert recs[0].priority == "high" and recs[0].resource.id in {"issue-paper-sea", "model-law"}
+    assert any(r.resource.id == "issue-paper-sea" for r in recs)
+    assert len(recs) <= 5
+
+
+def test_airport_document_unit_without_document_training(questionnaire, catalogue):
+    answers = strong_answers(questionnaire, profile("airport-liaison", ["air"]), {
+        "doc_first_line": "none", "doc_impostors": "no", "doc_second_line": "supervisor", "air_document_abuse": "random"})
+    recs, by_key = run(questionnaire, catalogue, answers)
+    resources = {r.resource.id for r in recs}
+    assert "document-examination-training" in resources
+    assert ("document-examination-training", "objective-d") in by_key, "impostors: genuine documents used fraudulently"
+    assert by_key[("document-examination-training", "objective-d")].priority == "high"
+    assert "issue-paper-sea" not in resources
+
+
+def test_forensic_laboratory_short_of_equipment(questionnaire, catalogue):
+    answers = strong_answers(questionnaire, profile("forensic-laboratory", ["none"]), {
+        "doc_lab_resources": "staff-only", "doc_reference_equipment": ["magnifier-uv"]})
+    recs, by_key = run(questionnaire, catalogue, answers)
+    assert ("forensic-lab-staff-equipment-manual", "equipment") in by_key or ("forensic-lab-staff-equipment-manual", "staff-skills") in by_key
+    assert ("forensic-document-examination-guide", "forensic-laboratories") in by_key
+    assert recs[0].resource.id.startswith("forensic")
+    assert all(r.resource.id not in {"issue-paper-sea", "issue-paper-air"} for r in recs)
+
+
+def test_prosecution_service_that_confuses_smuggling_and_trafficking(questionnaire, catalogue):
+    answers = strong_answers(questionnaire, profile("prosecution", ["none"]), {
+        "inv_distinguish": "confused", "inv_identification_errors": "yes"})
+    recs, by_key = run(questionnaire, catalogue, answers)
+    assert ("in-depth-training-manual", "module-2") in by_key
+    assert all("investigation.smuggling-vs-trafficking" in [g.topic.id for g in r.gaps] for r in recs)
+    assert recs[0].priority == "high"
+    reason = recs[0].gaps[0]
+    assert {e.question.id for e in reason.shortfalls()} == {"inv_distinguish", "inv_identification_errors"}
+
+
+def test_border_agency_with_corruption_risks(questionnaire, catalogue):
+    answers = strong_answers(questionnaire, profile("border-police", ["land", "air"]), {
+        "corruption_risk_assessment": "none", "corruption_code": "code", "corruption_reporting": "no"})
+    recs, by_key = run(questionnaire, catalogue, answers)
+    assert ("issue-paper-corruption", "forms") in by_key
+    assert recs[0].resource.id == "issue-paper-corruption"
+    assert {r.priority for r in recs} <= {"high", "medium"}
+
+
+def test_agency_strong_in_every_area_gets_nothing(questionnaire, catalogue):
+    answers = strong_answers(questionnaire, profile("border-police", ["land", "sea", "air"]), {})
+    recs, _ = run(questionnaire, catalogue, answers)
+    assert recs == []
+
+
+def test_few_gaps_short_list_many_gaps_longer_list(questionnaire, catalogue):
+    few = strong_answers(questionnaire, profile("immigration", ["land"]), {"train_trainers": "one"})
+    recs_few, _ = run(questionnaire, catalogue, few)
+    assert 1 <= len(recs_few) <= 2
+    weak = {q.id: (["nothing"] if q.type == "multiple" else min((o for o in q.choices() if o.level is not None), key=lambda o: o.level).id)
+            for q in questionnaire.all_questions() if q.scored}
+    many = strong_answers(questionnaire, profile("immigration", ["land"]), weak)
+    recs_many, _ = run(questionnaire, catalogue, many)
+    parts_in_catalogue = sum(len(r.parts) for r in catalogue.resources)
+    assert len(recs_few) < len(recs_many) < parts_in_catalogue
+
+
+def test_priority_weighs_relevance_to_the_agency(questionnaire, catalogue):
+    """The same gap is high for an agency whose core work it is, lower for another."""
+    weak = {"sea_interdiction_procedure": "draft", "sea_mothership": "no"}
+    coast = run(questionnaire, catalogue, strong_answers(questionnaire, profile("coast-guard", ["sea"]), weak))[0]
+    customs = run(questionnaire, catalogue, strong_answers(questionnaire, profile("customs", ["sea"]), weak))[0]
+    assert coast[0].priority == "high"
+    assert customs[0].priority == "medium"
+
+
+def test_report_explains_every_recommendation(questionnaire, catalogue):
+    answers = strong_answers(questionnaire, profile("coast-guard", ["sea"]), {"sea_interdiction_procedure": "none"})
+    report = build_report(questionnaire, catalogue, answers, {"reference": "R1"})
+    assert report.recommendations
+    for rec in report.recommendations:
+        assert rec.reasons and all(reason.evidence for reason in rec.reasons)
+        assert rec.audiences and rec.url.startswith("https://")
+    assert any("Do you have written procedures to stop and board" in line.question for line in report.recommendations[0].reasons[0].evidence)
+    assert report.plan and report.summary
