@@ -32,6 +32,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+	@scripts/test-postgres.sh $(BIN)/python
 
 validate: $(STAMP)
 	$(BIN)/tna validate
