@@ -185,3 +185,12 @@ def test_bad_resume_link_explains(browser):
 def test_wrong_method_is_a_page_not_a_crash(app):
     response = app.test_client().put("/start")
     assert response.status_code == 405
+
+
+def test_private_pages_do_not_leak_the_link(browser):
+    token = start(browser)
+    response = browser.get(f"/a/{token}/section/profile")
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

@@ -40,7 +40,30 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(report.bp)
     errors.register(app)
     _template_helpers(app)
+    app.after_request(_security_headers)
     return app
+
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def _security_headers(response):
+    """Private links carry their token in the URL: never leak it in a Referer header, and keep
+    pages under a private link out of shared caches."""
+    from flask import request
+
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.path.startswith("/a/"):
+        response.headers["Cache-Control"] = "private, no-store"
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
 
 
 def _template_helpers(app: Flask) -> None:

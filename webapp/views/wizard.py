@@ -37,11 +37,16 @@ def resume():
     return redirect(url_for("wizard.overview", token=match.group(1)))
 
 
-@bp.get("/a/<token>/")
-def overview(token: str):
+def _progress(token: str):
+    """The assessment behind a link, its answers, and the pages that apply to it."""
     assessment = store.get_by_token(token)
     answers = assessment.answer_values()
-    all_steps = steps(questionnaire(), answers)
+    return assessment, answers, steps(questionnaire(), answers)
+
+
+@bp.get("/a/<token>/")
+def overview(token: str):
+    assessment, _, all_steps = _progress(token)
     return render_template(
         "overview.html", assessment=assessment, steps=all_steps, labels=STATUS_LABELS,
         remaining=incomplete(all_steps),
@@ -93,28 +98,23 @@ def _after_save(token: str, section_id: str, saving_for_later: bool, return_to_c
     return redirect(url_for("wizard.section", token=token, section_id=after.section.id))
 
 
-@bp.get("/a/<token>/check")
-def check(token: str):
-    assessment = store.get_by_token(token)
-    answers = assessment.answer_values()
-    all_steps = steps(questionnaire(), answers)
+def _check_page(assessment, answers, all_steps, show_errors: bool):
     return render_template(
         "check.html", assessment=assessment, steps=all_steps, answers=answers,
-        remaining=incomplete(all_steps), show_errors=False,
+        remaining=incomplete(all_steps), show_errors=show_errors,
     )
+
+
+@bp.get("/a/<token>/check")
+def check(token: str):
+    return _check_page(*_progress(token), show_errors=False)
 
 
 @bp.post("/a/<token>/submit")
 def submit(token: str):
-    assessment = store.get_by_token(token)
+    assessment, answers, all_steps = _progress(token)
     if not assessment.submitted:
-        answers = assessment.answer_values()
-        all_steps = steps(questionnaire(), answers)
-        remaining = incomplete(all_steps)
-        if remaining:
-            return render_template(
-                "check.html", assessment=assessment, steps=all_steps, answers=answers,
-                remaining=remaining, show_errors=True,
-            ), 200
+        if incomplete(all_steps):
+            return _check_page(assessment, answers, all_steps, show_errors=True)
         store.submit(assessment)
     return redirect(url_for("report.show", token=token))
