@@ -126,6 +126,9 @@ class Browser:
     def post(self, url, data=None, status=None, csrf_from=None, **kwargs):
         data = dict(data or {})
         data.setdefault("csrf_token", self.csrf(csrf_from))
+        version = re.search(r'name="base_version" value="(\d+)"', self.last_html)
+        if version and "base_version" not in data:
+            data["base_version"] = version.group(1)
         response = self.client.post(url, data=data, **kwargs)
         if status is not None:
             assert response.status_code == status, (url, response.status_code, response.get_data(as_text=True)[:500])

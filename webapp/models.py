@@ -8,7 +8,7 @@ import secrets
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import db
@@ -56,12 +56,15 @@ class Assessment(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(default=_now, onupdate=_now)
     submitted_at: Mapped[dt.datetime | None] = mapped_column()
     version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+    # Sent with the start form, so that a double-clicked "Start" creates one assessment.
+    creation_key: Mapped[str | None] = mapped_column(String(64))
 
     agency: Mapped[Agency | None] = relationship(back_populates="assessments")
     answers: Mapped[list[Answer]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan", lazy="selectin"
     )
 
+    __table_args__ = (UniqueConstraint("creation_key", name="uq_assessment_creation_key"),)
     __mapper_args__ = {"version_id_col": version}
 
     @property
@@ -85,6 +88,20 @@ class Answer(db.Model):
     assessment_id: Mapped[str] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
     question_id: Mapped[str] = mapped_column(String(80))
     value: Mapped[Any] = mapped_column(JSON)
+    # The assessment version that last wrote this answer: a page rendered at an older version
+    # must not silently overwrite it.
+    revision: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
     updated_at: Mapped[dt.datetime] = mapped_column(default=_now, onupdate=_now)
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
+
+
+class RenderedReport(db.Model):
+    """A rendered PDF, keyed by everything it depends on, shared by all workers and servers."""
+
+    __tablename__ = "rendered_report"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(default=_now)

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import abort
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from questionnaires import Questionnaire
 from questionnaires.answers import is_empty
@@ -18,14 +19,25 @@ from .models import SUBMITTED, Agency, Answer, Assessment
 TOKEN_MAX = 64
 
 
-def create_assessment(questionnaire: Questionnaire, language: str = "en") -> Assessment:
+def create_assessment(questionnaire: Questionnaire, language: str = "en", creation_key: str | None = None) -> Assessment:
+    """A new assessment; the same creation key (a double-clicked Start) returns the first one."""
+    if creation_key:
+        existing = db.session.scalar(select(Assessment).where(Assessment.creation_key == creation_key))
+        if existing is not None:
+            return existing
     assessment = Assessment(
         questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version,
         language=language,
+        creation_key=creation_key or None,
     )
     db.session.add(assessment)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Both clicks raced past the lookup: the other one won.
+        db.session.rollback()
+        return db.session.scalars(select(Assessment).where(Assessment.creation_key == creation_key)).one()
     return assessment
 
 
@@ -39,18 +51,33 @@ def get_by_token(token: str) -> Assessment:
     return assessment
 
 
+def newer_answers(assessment: Assessment, base_version: int, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored answers written after `base_version` that these values would overwrite."""
+    return {
+        a.question_id: a.value
+        for a in assessment.answers
+        if a.question_id in values and a.revision > base_version and a.value != values[a.question_id]
+    }
+
+
 def save_answers(assessment: Assessment, values: Mapping[str, Any]) -> None:
-    """Upsert answers; an empty value removes the stored answer. One transaction."""
+    """Upsert answers; an empty value removes the stored answer. One transaction.
+
+    The assessment's version column goes up by one with every save; a concurrent save of the
+    same assessment makes this one fail with StaleDataError instead of overwriting it.
+    """
     existing = {a.question_id: a for a in assessment.answers}
+    revision = assessment.version + 1
     for question_id, value in values.items():
         row = existing.get(question_id)
         if is_empty(value):
             if row is not None:
                 assessment.answers.remove(row)
         elif row is None:
-            assessment.answers.append(Answer(question_id=question_id, value=value))
+            assessment.answers.append(Answer(question_id=question_id, value=value, revision=revision))
         elif row.value != value:
             row.value = value
+            row.revision = revision
     _sync_agency(assessment, values)
     assessment.updated_at = dt.datetime.now(dt.timezone.utc)
     db.session.commit()

@@ -11,7 +11,10 @@ from questionnaires.answers import is_empty
 
 from .forms import SectionForm, field_name, section_form
 from .models import Assessment
-from .store import save_answers
+from sqlalchemy.orm.exc import StaleDataError
+
+from .db import db
+from .store import newer_answers, save_answers
 
 NOT_STARTED = "not-started"
 IN_PROGRESS = "in-progress"
@@ -58,33 +61,39 @@ def incomplete(all_steps: list[Step]) -> list[Step]:
 class PageResult:
     form: SectionForm
     visible: list[Question]
+    base_version: int = 0
     errors: dict[str, str] = field(default_factory=dict)
     new_questions: list[Question] = field(default_factory=list)
+    # question id -> (the answer saved elsewhere since this page was shown, the answer sent now)
+    conflicts: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
     @property
     def done(self) -> bool:
-        return not self.errors and not self.new_questions
+        return not self.errors and not self.new_questions and not self.conflicts
 
 
 def blank_page(section: Section, assessment: Assessment) -> PageResult:
     answers = assessment.answer_values()
     form = section_form(section, assessment.language, require=True, data=answers)
-    return PageResult(form, section.visible_questions(answers))
+    return PageResult(form, section.visible_questions(answers), assessment.version)
 
 
 def submit_page(
-    section: Section, assessment: Assessment, formdata: Any, shown: set[str], require: bool
+    section: Section, assessment: Assessment, formdata: Any, shown: set[str], require: bool,
+    base_version: int,
 ) -> PageResult:
     """Check each question that applies, in order, and save every acceptable answer.
 
     A question made visible by an answer on this same page, which the official has not seen
     yet, is not an error: the page is shown again with it. Invalid or tampered values are
-    never saved; answers saved earlier stay as they were.
+    never saved; answers saved earlier stay as they were. If another tab or person saved a
+    different answer to one of these questions after this page was shown, nothing is saved and
+    both values are shown.
     """
     stored = assessment.answer_values()
     merged = dict(stored)
     form = section_form(section, assessment.language, require=require, formdata=formdata)
-    result = PageResult(form, [])
+    result = PageResult(form, [], assessment.version)
     to_save: dict[str, Any] = {}
     for question in section.questions:
         if not question.holds(merged):
@@ -103,6 +112,22 @@ def submit_page(
             result.new_questions.append(question)
         else:
             result.errors[question.id] = bound.errors[0]
+    newer = newer_answers(assessment, base_version, to_save)
+    if newer:
+        result.conflicts = {qid: (theirs, to_save[qid]) for qid, theirs in newer.items()}
+        return result
     if to_save:
-        save_answers(assessment, to_save)
+        try:
+            save_answers(assessment, to_save)
+        except StaleDataError:
+            # Another save of this assessment committed between our read and our write.
+            db.session.rollback()
+            db.session.refresh(assessment)
+            result.base_version = assessment.version
+            stored_now = assessment.answer_values()
+            result.conflicts = {
+                qid: (stored_now.get(qid), value) for qid, value in to_save.items() if stored_now.get(qid) != value
+            } or {qid: (stored_now.get(qid), value) for qid, value in to_save.items()}
+            return result
+        result.base_version = assessment.version
     return result

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
+
+from ..db import db
 
 from ..config import MAX_REQUEST_BYTES
 
@@ -14,6 +17,7 @@ MESSAGES = {
     405: ("That action is not possible here", "Go back and use the buttons on the page."),
     409: ("This assessment can no longer be changed", "It has been submitted. You can still read and download the report."),
     413: ("Too much text", f"A page can send at most {MAX_REQUEST_BYTES // 1024} KB. Shorten your longest answers and send the page again. Answers you saved before are safe."),
+    503: ("The service is not available right now", "The database cannot be reached. Answers you saved before are safe. Wait a minute, then reload the page or send it again."),
     500: ("Something went wrong on our side", "Try again in a few minutes. Answers you saved before are safe."),
 }
 
@@ -32,6 +36,17 @@ def register(app: Flask) -> None:
             "For your security, forms must be sent from this site within your session. Go back, "
             "reload the page and send it again. Answers you saved before are safe.",
         )
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DBAPIError)
+    def database_unavailable(error: Exception):
+        app.logger.warning("Database unavailable: %s", error)
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the connection may be gone; the next request gets a new one
+            db.session.remove()
+        body, code = render_error(503)
+        return body, code, {"Retry-After": "30"}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
@@ -17,12 +18,13 @@ TOKEN_IN_LINK = re.compile(r"(?:/a/)?([A-Za-z0-9_-]{20,64})/?")
 
 @bp.get("/")
 def start():
-    return render_template("start.html", questionnaire=questionnaire())
+    return render_template("start.html", questionnaire=questionnaire(), creation_key=secrets.token_urlsafe(24))
 
 
 @bp.post("/start")
 def create():
-    assessment = store.create_assessment(questionnaire())
+    key = request.form.get("creation_key", "")[:64] or None
+    assessment = store.create_assessment(questionnaire(), creation_key=key)
     return redirect(url_for("wizard.section", token=assessment.token, section_id="profile"))
 
 
@@ -71,7 +73,9 @@ def section(token: str, section_id: str):
     if request.method == "POST":
         saving_for_later = request.form.get("action") == "save"
         shown = set(request.form.getlist("shown"))
-        page = submit_page(current.section, assessment, request.form, shown, require=not saving_for_later)
+        # A form without a base version (not one of ours) cannot be checked for conflicts.
+        base_version = request.form.get("base_version", type=int, default=assessment.version)
+        page = submit_page(current.section, assessment, request.form, shown, not saving_for_later, base_version)
         if page.done:
             return _after_save(token, current.section.id, saving_for_later, return_to_check)
     else:
@@ -82,7 +86,7 @@ def section(token: str, section_id: str):
     return render_template(
         "section.html", assessment=assessment, step=current, page=page, before=before,
         after=after, total=len(all_steps) - 1, return_to_check=return_to_check,
-    )
+    ), (409 if page.conflicts else 200)
 
 
 def _after_save(token: str, section_id: str, saving_for_later: bool, return_to_check: bool):
