@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test validate clean check-system
+.PHONY: run serve test validate bench lint clean check-system
 
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory check-system
@@ -29,6 +29,11 @@ check-system:
 run: $(STAMP)
 	$(BIN)/tna db-upgrade
 	$(BIN)/flask --app webapp run --host $(HOST) --port $(PORT)
+
+# Production-style serving: gunicorn, several workers, migrations applied first.
+serve: $(STAMP)
+	$(BIN)/tna db-upgrade
+	$(BIN)/gunicorn -c gunicorn.conf.py 'webapp:create_app()'
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

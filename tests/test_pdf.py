@@ -155,3 +155,38 @@ def test_cli_report_rejects_bad_answers(tmp_path):
     assert result.exit_code == 1
     assert "answers.agency_type: Select one of the answers shown" in result.output
     assert "answers.no_such_question: no such question" in result.output
+
+
+def test_pdf_is_rendered_once_and_cached_until_the_answers_change(app, browser, questionnaire, monkeypatch):
+    from tests.helpers import PROFILE, form_data
+    from tests.test_journey import start, walk
+    import webapp.pdfcache as pdfcache
+
+    renders = []
+    real = pdfcache.render_pdf_isolated
+    monkeypatch.setattr(pdfcache, "render_pdf_isolated", lambda html: renders.append(1) or real(html))
+    token = start(browser)
+    answers = dict(PROFILE)
+    walk(browser, questionnaire, token, answers)
+    first = browser.get(f"/a/{token}/report.pdf")
+    second = browser.get(f"/a/{token}/report.pdf")
+    assert first.data == second.data and len(renders) == 1
+    etag = first.headers["ETag"]
+    assert browser.get(f"/a/{token}/report.pdf", status=304, headers={"If-None-Match": etag}).data == b""
+
+    url = f"/a/{token}/section/profile"
+    browser.get(url)
+    data = form_data(questionnaire.profile, dict(answers))
+    data["q_agency_name"] = "Renamed Coast Guard"
+    browser.post(url, data, status=302)
+    third = browser.get(f"/a/{token}/report.pdf")
+    assert len(renders) == 2 and third.headers["ETag"] != etag
+    assert "Renamed Coast Guard" in pdf_text(third.data)[1]
+
+    from sqlalchemy import func, select
+
+    from webapp.db import db
+    from webapp.models import RenderedReport
+
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(RenderedReport)) == 1

@@ -12,6 +12,7 @@ from questionnaires import DEFAULT_QUESTIONNAIRE
 
 from . import config
 from .db import db, migrate
+from .pdfcache import definitions_digest
 
 csrf = CSRFProtect()
 
@@ -23,12 +24,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     # Definitions are checked at start-up: a broken questionnaire or catalogue stops the app
     # with an error that names the file and the path in it.
-    questionnaire, catalogue = load_definitions(
-        app.config.get("TNA_QUESTIONNAIRE") or DEFAULT_QUESTIONNAIRE,
-        app.config.get("TNA_CATALOGUE") or DEFAULT_CATALOGUE,
-    )
+    questionnaire_path = app.config.get("TNA_QUESTIONNAIRE") or DEFAULT_QUESTIONNAIRE
+    catalogue_path = app.config.get("TNA_CATALOGUE") or DEFAULT_CATALOGUE
+    questionnaire, catalogue = load_definitions(questionnaire_path, catalogue_path)
     app.extensions["tna.questionnaire"] = questionnaire
     app.extensions["tna.catalogue"] = catalogue
+    app.extensions["tna.digest"] = definitions_digest(questionnaire_path, catalogue_path)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config.ROOT / "migrations"))
@@ -60,7 +61,7 @@ def _security_headers(response):
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     response.headers.setdefault("X-Frame-Options", "DENY")
     if request.path.startswith("/a/"):
-        response.headers["Cache-Control"] = "private, no-store"
+        response.headers.setdefault("Cache-Control", "private, no-store")
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response

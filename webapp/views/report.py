@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, current_app, render_template, request
 
 from reports.build import build_report
-from reports.render import render_body, report_pdf, stylesheet
+from reports.render import render_body, render_document, stylesheet
 
-from .. import store
+from .. import pdfcache, store
 from .common import catalogue, questionnaire
 
 bp = Blueprint("report", __name__)
@@ -32,13 +32,18 @@ def show(token: str):
 @bp.get("/a/<token>/report.pdf")
 def pdf(token: str):
     assessment = store.get_by_token(token)
-    data = report_pdf(_report(assessment))
-    filename = f"training-needs-{assessment.reference}.pdf"
-    return Response(
-        data,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"},
-    )
+    key = pdfcache.cache_key(assessment, assessment.language, current_app.extensions["tna.digest"])
+    headers = {
+        "Content-Disposition": f'attachment; filename="training-needs-{assessment.reference}.pdf"',
+        "Cache-Control": "private, no-cache",
+        "ETag": f'"{key}"',
+    }
+    if request.if_none_match.contains(key):
+        return Response(status=304, headers=headers)
+    data = pdfcache.cached_pdf(key)
+    if data is None:
+        data = pdfcache.render_and_store(assessment, key, lambda: render_document(_report(assessment)))
+    return Response(data, mimetype="application/pdf", headers=headers)
 
 
 @bp.get("/report-assets/report.css")

@@ -1,0 +1,23 @@
+"""Production serving: `make serve`, or `gunicorn -c gunicorn.conf.py 'webapp:create_app()'`.
+
+Workers keep no state between requests: sessions are signed cookies, answers and rendered PDFs
+live in the database. Any number of servers can run behind a load balancer.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("TNA_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("TNA_WORKERS", multiprocessing.cpu_count() * 2))
+# Threads let a worker keep serving while one of its requests waits for a PDF render, which
+# runs in a low-priority child process.
+worker_class = "gthread"
+threads = int(os.environ.get("TNA_THREADS", 4))
+timeout = 120
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers to keep memory bounded; the jitter stops them all restarting at once.
+max_requests = int(os.environ.get("TNA_MAX_REQUESTS", 1000))
+max_requests_jitter = int(os.environ.get("TNA_MAX_REQUESTS_JITTER", 100))
+accesslog = os.environ.get("TNA_ACCESS_LOG", "-")
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -1,0 +1,53 @@
+"""Every migration, applied to a database that already holds data, keeps that data."""
+
+from __future__ import annotations
+
+import os
+
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import text
+
+from webapp.db import db
+
+FIRST = "2a8f2b88e933"
+
+
+def test_upgrade_keeps_existing_data(tmp_path, monkeypatch):
+    from webapp import create_app
+
+    monkeypatch.setenv("TNA_INSTANCE", str(tmp_path))
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'migrate.sqlite3'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "m"})
+    with app.app_context():
+        downgrade(revision="base") if os.environ.get("TEST_DATABASE_URL") else None
+        upgrade(revision=FIRST)
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO agency (id, country, name, agency_type, created_at) VALUES ('ag-1', 'KE', 'Coast Guard', 'coast-guard', CURRENT_TIMESTAMP)"))
+            conn.execute(text(
+                "INSERT INTO assessment (id, token, agency_id, questionnaire_id, questionnaire_version, language, status, created_at, updated_at, version)"
+                " VALUES ('as-1', 'tok-1', 'ag-1', 'smuggling-of-migrants', 1, 'en', 'draft', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 7)"
+            ))
+            for qid, value in [("agency_name", '"Coast Guard"'), ("borders", '["sea"]'), ("staff_size", "1200")]:
+                conn.execute(text(
+                    "INSERT INTO answer (assessment_id, question_id, value, updated_at) VALUES ('as-1', :q, :v, CURRENT_TIMESTAMP)"
+                ), {"q": qid, "v": value})
+
+        upgrade()
+
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT question_id, revision FROM answer ORDER BY id")).all()
+            assessment = conn.execute(text("SELECT token, version, creation_key FROM assessment")).one()
+            agency = conn.execute(text("SELECT name FROM agency")).scalar_one()
+        assert [r[0] for r in rows] == ["agency_name", "borders", "staff_size"]
+        assert {r[1] for r in rows} == {7}, "existing answers take their assessment's version"
+        assert tuple(assessment) == ("tok-1", 7, None)
+        assert agency == "Coast Guard"
+
+        # And the app reads the migrated data.
+        from webapp.models import Assessment
+
+        values = db.session.get(Assessment, "as-1").answer_values()
+        assert values == {"agency_name": "Coast Guard", "borders": ["sea"], "staff_size": 1200}
+        db.session.remove()
+        downgrade(revision="base")
+        db.engine.dispose()

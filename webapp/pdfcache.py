@@ -1,0 +1,50 @@
+"""Rendered PDFs, cached in the database so that every worker and every server shares them.
+
+The key covers everything a PDF depends on: the assessment and its version (every save bumps
+it), the language, and a digest of the questionnaire, the catalogue and the report templates and
+styles. An unchanged report is rendered once; a repeat download reads one row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import delete, select
+
+from reports.isolated import render_pdf_isolated
+
+from .db import db
+from .models import Assessment, RenderedReport
+
+REPORTS_DIR = Path(__file__).resolve().parent.parent / "reports"
+
+
+def definitions_digest(*files: Path | str) -> str:
+    """A digest of the definition files and of every template and asset the report uses."""
+    digest = hashlib.sha256()
+    paths = [Path(f) for f in files]
+    paths += sorted((REPORTS_DIR / "templates").glob("*")) + sorted((REPORTS_DIR / "static").glob("*"))
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_key(assessment: Assessment, language: str, digest: str) -> str:
+    raw = f"{assessment.id}:{assessment.version}:{language}:{digest}"
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def cached_pdf(key: str) -> bytes | None:
+    return db.session.scalar(select(RenderedReport.pdf).where(RenderedReport.key == key))
+
+
+def render_and_store(assessment: Assessment, key: str, html: Callable[[], str]) -> bytes:
+    pdf = render_pdf_isolated(html())
+    # Older renders of this assessment can never be asked for again.
+    db.session.execute(delete(RenderedReport).where(RenderedReport.assessment_id == assessment.id, RenderedReport.key != key))
+    db.session.merge(RenderedReport(key=key, assessment_id=assessment.id, pdf=pdf))
+    db.session.commit()
+    return pdf
