@@ -35,6 +35,10 @@ serve: $(STAMP)
 	$(BIN)/tna db-upgrade
 	$(BIN)/gunicorn -c gunicorn.conf.py 'webapp:create_app()'
 
+# Bounded load on 127.0.0.1 only; prints ratios against baselines measured in the same run.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 	@scripts/test-postgres.sh $(BIN)/python

@@ -19,5 +19,5 @@ keepalive = 5
 # Recycle workers to keep memory bounded; the jitter stops them all restarting at once.
 max_requests = int(os.environ.get("TNA_MAX_REQUESTS", 1000))
 max_requests_jitter = int(os.environ.get("TNA_MAX_REQUESTS_JITTER", 100))
-accesslog = os.environ.get("TNA_ACCESS_LOG", "-")
+accesslog = os.environ.get("TNA_ACCESS_LOG", "-") or None
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -61,7 +61,7 @@ class Assessment(db.Model):
 
     agency: Mapped[Agency | None] = relationship(back_populates="assessments")
     answers: Mapped[list[Answer]] = relationship(
-        back_populates="assessment", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="assessment", cascade="all, delete-orphan"
     )
 
     __table_args__ = (UniqueConstraint("creation_key", name="uq_assessment_creation_key"),)
@@ -73,8 +73,12 @@ class Assessment(db.Model):
 
     @property
     def reference(self) -> str:
+        return self.reference_for(self.id)
+
+    @staticmethod
+    def reference_for(assessment_id: str) -> str:
         """A short public reference for the report; unlike the token it grants no access."""
-        return "TNA-" + self.id.replace("-", "")[:8].upper()
+        return "TNA-" + assessment_id.replace("-", "")[:8].upper()
 
     def answer_values(self) -> dict[str, Any]:
         return {a.question_id: a.value for a in self.answers}

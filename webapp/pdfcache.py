@@ -33,12 +33,34 @@ def definitions_digest(*files: Path | str) -> str:
 
 
 def cache_key(assessment: Assessment, language: str, digest: str) -> str:
-    raw = f"{assessment.id}:{assessment.version}:{language}:{digest}"
-    return hashlib.sha256(raw.encode()).hexdigest()
+    return _key(assessment.id, assessment.version, language, digest)
+
+
+def _key(assessment_id: str, version: int, language: str, digest: str) -> str:
+    return hashlib.sha256(f"{assessment_id}:{version}:{language}:{digest}".encode()).hexdigest()
 
 
 def cached_pdf(key: str) -> bytes | None:
     return db.session.scalar(select(RenderedReport.pdf).where(RenderedReport.key == key))
+
+
+def cached_pdf_for_token(token: str, digest: str) -> tuple[bytes, str, str] | None:
+    """The fast path of a repeat download: one query, no ORM objects.
+
+    Returns (pdf, cache key, reference), or None when the link is unknown or nothing is cached.
+    """
+    row = db.session.execute(
+        select(Assessment.id, Assessment.version, Assessment.language).where(Assessment.token == token)
+    ).first()
+    if row is None:
+        return None
+    key = _key(row.id, row.version, row.language, digest)
+    pdf = cached_pdf(key)
+    return None if pdf is None else (pdf, key, reference(row.id))
+
+
+def reference(assessment_id: str) -> str:
+    return Assessment.reference_for(assessment_id)
 
 
 def render_and_store(assessment: Assessment, key: str, html: Callable[[], str]) -> bytes:

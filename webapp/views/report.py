@@ -29,21 +29,27 @@ def show(token: str):
     return render_template("report.html", assessment=assessment, report=report, body=render_body(report))
 
 
-@bp.get("/a/<token>/report.pdf")
-def pdf(token: str):
-    assessment = store.get_by_token(token)
-    key = pdfcache.cache_key(assessment, assessment.language, current_app.extensions["tna.digest"])
-    headers = {
-        "Content-Disposition": f'attachment; filename="training-needs-{assessment.reference}.pdf"',
+def _pdf_headers(key: str, reference: str) -> dict[str, str]:
+    return {
+        "Content-Disposition": f'attachment; filename="training-needs-{reference}.pdf"',
         "Cache-Control": "private, no-cache",
         "ETag": f'"{key}"',
     }
-    if request.if_none_match.contains(key):
-        return Response(status=304, headers=headers)
-    data = pdfcache.cached_pdf(key)
-    if data is None:
+
+
+@bp.get("/a/<token>/report.pdf")
+def pdf(token: str):
+    digest = current_app.extensions["tna.digest"]
+    cached = pdfcache.cached_pdf_for_token(token, digest)
+    if cached is not None:
+        data, key, reference = cached
+    else:
+        assessment = store.get_by_token(token)
+        key, reference = pdfcache.cache_key(assessment, assessment.language, digest), assessment.reference
         data = pdfcache.render_and_store(assessment, key, lambda: render_document(_report(assessment)))
-    return Response(data, mimetype="application/pdf", headers=headers)
+    if request.if_none_match.contains(key):
+        return Response(status=304, headers=_pdf_headers(key, reference))
+    return Response(data, mimetype="application/pdf", headers=_pdf_headers(key, reference))
 
 
 @bp.get("/report-assets/report.css")

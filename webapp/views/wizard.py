@@ -77,7 +77,7 @@ def section(token: str, section_id: str):
         base_version = request.form.get("base_version", type=int, default=assessment.version)
         page = submit_page(current.section, assessment, request.form, shown, not saving_for_later, base_version)
         if page.done:
-            return _after_save(token, current.section.id, saving_for_later, return_to_check)
+            return _after_save(assessment, current.section.id, saving_for_later, return_to_check)
     else:
         page = blank_page(current.section, assessment)
 
@@ -89,13 +89,13 @@ def section(token: str, section_id: str):
     ), (409 if page.conflicts else 200)
 
 
-def _after_save(token: str, section_id: str, saving_for_later: bool, return_to_check: bool):
+def _after_save(assessment, section_id: str, saving_for_later: bool, return_to_check: bool):
+    token = assessment.token
     if saving_for_later:
         flash("Your answers are saved. Use your private link to come back and continue.", "success")
         return redirect(url_for("wizard.overview", token=token))
     if return_to_check:
         return redirect(url_for("wizard.check", token=token))
-    assessment = store.get_by_token(token)
     _, after = neighbours(steps(questionnaire(), assessment.answer_values()), section_id)
     if after is None:
         return redirect(url_for("wizard.check", token=token))

@@ -1,0 +1,135 @@
+"""A bounded HTTP client for the benchmark: a fixed number of threads, each with its own
+keep-alive connection and cookies, for a fixed time or a fixed number of requests. Only talks
+to 127.0.0.1."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import statistics
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+HOST = "127.0.0.1"
+
+
+class Session:
+    """One simulated browser: a connection, a cookie jar of one cookie, and the last page."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=120)
+        self.cookie = ""
+        self.last = ""
+
+    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, dict, bytes]:
+        assert path.startswith("/"), "only paths on the local server"
+        body = urllib.parse.urlencode(form or {}, doseq=True) if form is not None else None
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        for attempt in range(2):
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                data = response.read()
+                break
+            except (http.client.HTTPException, ConnectionError):
+                self.conn.close()
+                self.conn = http.client.HTTPConnection(HOST, self.port, timeout=120)
+                if attempt:
+                    raise
+        cookie = response.getheader("Set-Cookie")
+        if cookie:
+            self.cookie = cookie.split(";", 1)[0]
+        if response.getheader("Content-Type", "").startswith("text/html") and not 300 <= response.status < 400:
+            self.last = data.decode("utf-8", "replace")
+        return response.status, dict(response.getheaders()), data
+
+    def get(self, path: str):
+        return self.request("GET", path)
+
+    def post(self, path: str, form: dict):
+        form = dict(form)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', self.last)
+        if token:
+            form.setdefault("csrf_token", token.group(1))
+        version = re.search(r'name="base_version" value="(\d+)"', self.last)
+        if version:
+            form.setdefault("base_version", version.group(1))
+        return self.request("POST", path, form)
+
+    def close(self):
+        self.conn.close()
+
+
+@dataclass
+class Result:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    elapsed: float = 0.0
+
+    @property
+    def count(self) -> int:
+        return len(self.latencies)
+
+    @property
+    def rate(self) -> float:
+        return self.count / self.elapsed if self.elapsed else 0.0
+
+    def pct(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.latencies) * 1000 if self.latencies else float("nan")
+
+
+def load(port: int, clients: int, seconds: float, setup: Callable[[Session, int], object],
+         step: Callable[[Session, object], int], max_requests: int = 200_000) -> Result:
+    """Each client runs `setup` once, then `step` in a loop until time is up.
+    `step` returns the HTTP status; anything but 2xx/3xx counts as an error."""
+    result = Result()
+    lock = threading.Lock()
+    ready = threading.Barrier(clients + 1)
+    go = threading.Event()
+    stop_at = [0.0]
+
+    def worker(index: int):
+        session = Session(port)
+        state = setup(session, index)
+        ready.wait()
+        go.wait()
+        local: list[float] = []
+        errors = 0
+        while time.perf_counter() < stop_at[0] and len(local) < max_requests:
+            t0 = time.perf_counter()
+            try:
+                status = step(session, state)
+            except Exception:  # noqa: BLE001 - a failed request is an error in the figures
+                status = 599
+            local.append(time.perf_counter() - t0)
+            if status >= 400:
+                errors += 1
+        session.close()
+        with lock:
+            result.latencies.extend(local)
+            result.errors += errors
+
+    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(clients)]
+    for t in threads:
+        t.start()
+    ready.wait()
+    began = time.perf_counter()
+    stop_at[0] = began + seconds
+    go.set()
+    for t in threads:
+        t.join()
+    result.elapsed = time.perf_counter() - began
+    return result
