@@ -108,8 +108,15 @@ class Question(Conditional):
     def scored(self) -> bool:
         return self.topic is not None
 
-    def choices(self) -> list[Option]:
+    _choices: tuple[Option, ...] | None = PrivateAttr(default=None)
+
+    def choices(self) -> tuple[Option, ...]:
         """Every choice offered, with "Don't know" and "Not applicable" on scored questions."""
+        if self._choices is None:
+            self._choices = tuple(self._build_choices())
+        return self._choices
+
+    def _build_choices(self) -> list[Option]:
         if self.type == "yesno":
             levels = self.levels or {}
             base = [Option(id=k, label=YESNO_LABELS[k], level=levels.get(k)) for k in ("yes", "no")]

@@ -8,7 +8,7 @@ import secrets
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import db
@@ -81,7 +81,17 @@ class Assessment(db.Model):
         return "TNA-" + assessment_id.replace("-", "")[:8].upper()
 
     def answer_values(self) -> dict[str, Any]:
-        return {a.question_id: a.value for a in self.answers}
+        """Question id -> stored value, read with one query and kept until the next save."""
+        cached = self.__dict__.get("_values")
+        if cached is None:
+            rows = db.session.execute(
+                select(Answer.question_id, Answer.value).where(Answer.assessment_id == self.id)
+            )
+            cached = self.__dict__["_values"] = {qid: value for qid, value in rows}
+        return dict(cached)
+
+    def forget_values(self) -> None:
+        self.__dict__.pop("_values", None)
 
 
 class Answer(db.Model):

@@ -51,12 +51,22 @@ def get_by_token(token: str) -> Assessment:
     return assessment
 
 
+def _rows(assessment: Assessment, question_ids) -> dict[str, Answer]:
+    """Only the answer rows a page touches; reading every answer as an object is wasted work."""
+    rows = db.session.scalars(
+        select(Answer).where(Answer.assessment_id == assessment.id, Answer.question_id.in_(list(question_ids)))
+    )
+    return {row.question_id: row for row in rows}
+
+
 def newer_answers(assessment: Assessment, base_version: int, values: Mapping[str, Any]) -> dict[str, Any]:
     """Stored answers written after `base_version` that these values would overwrite."""
+    if not values:
+        return {}
     return {
-        a.question_id: a.value
-        for a in assessment.answers
-        if a.question_id in values and a.revision > base_version and a.value != values[a.question_id]
+        qid: row.value
+        for qid, row in _rows(assessment, values).items()
+        if row.revision > base_version and row.value != values[qid]
     }
 
 
@@ -66,21 +76,25 @@ def save_answers(assessment: Assessment, values: Mapping[str, Any]) -> None:
     The assessment's version column goes up by one with every save; a concurrent save of the
     same assessment makes this one fail with StaleDataError instead of overwriting it.
     """
-    existing = {a.question_id: a for a in assessment.answers}
+    existing = _rows(assessment, values)
     revision = assessment.version + 1
     for question_id, value in values.items():
         row = existing.get(question_id)
         if is_empty(value):
             if row is not None:
-                assessment.answers.remove(row)
+                db.session.delete(row)
         elif row is None:
-            assessment.answers.append(Answer(question_id=question_id, value=value, revision=revision))
+            db.session.add(Answer(assessment_id=assessment.id, question_id=question_id, value=value, revision=revision))
         elif row.value != value:
             row.value = value
             row.revision = revision
     _sync_agency(assessment, values)
     assessment.updated_at = dt.datetime.now(dt.timezone.utc)
-    db.session.commit()
+    assessment.forget_values()
+    try:
+        db.session.commit()
+    finally:
+        assessment.forget_values()
 
 
 def _sync_agency(assessment: Assessment, values: Mapping[str, Any]) -> None:
