@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test validate bench lint clean check-system
+.PHONY: run serve test validate bench audit clean check-system
 
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory check-system
@@ -34,6 +34,9 @@ run: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/tna db-upgrade
 	$(BIN)/gunicorn -c gunicorn.conf.py 'webapp:create_app()'
+
+audit: $(STAMP)
+	@scripts/audit.sh $(BIN)
 
 # Bounded load on 127.0.0.1 only; prints ratios against baselines measured in the same run.
 bench: $(STAMP)

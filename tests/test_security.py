@@ -97,3 +97,23 @@ def test_bandit_finds_nothing_of_medium_severity_or_above():
 
     findings = json.loads(result.stdout)["results"]
     assert findings == [], [(f["test_id"], f["filename"], f["line_number"]) for f in findings]
+
+
+def test_session_cookie_flags_and_idle_timeout(app, browser):
+    response = browser.get("/")
+    cookie = response.headers.get("Set-Cookie", "")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Expires=" in cookie, "the session ends after an idle period"
+    assert app.config["PERMANENT_SESSION_LIFETIME"].total_seconds() == 8 * 3600
+    assert "Secure" not in cookie, "plain HTTP in tests"
+
+
+def test_https_deployment_gets_secure_cookies_and_hsts(tmp_path, monkeypatch):
+    from webapp import create_app
+
+    monkeypatch.setenv("TNA_INSTANCE", str(tmp_path))
+    monkeypatch.setenv("TNA_HTTPS", "1")
+    app = create_app({"SECRET_KEY": "s", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'h.sqlite3'}"})
+    response = app.test_client().get("/", base_url="https://localhost")
+    assert "Secure" in response.headers["Set-Cookie"]
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")

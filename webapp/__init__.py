@@ -31,6 +31,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.extensions["tna.catalogue"] = catalogue
     app.extensions["tna.digest"] = definitions_digest(questionnaire_path, catalogue_path)
 
+    if app.config.get("TNA_BEHIND_PROXY"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config.ROOT / "migrations"))
     csrf.init_app(app)
@@ -41,8 +46,15 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(report.bp)
     errors.register(app)
     _template_helpers(app)
+    app.before_request(_idle_session)
     app.after_request(_security_headers)
     return app
+
+
+def _idle_session() -> None:
+    from flask import session
+
+    session.permanent = True
 
 
 CONTENT_SECURITY_POLICY = (
@@ -54,7 +66,7 @@ CONTENT_SECURITY_POLICY = (
 def _security_headers(response):
     """Private links carry their token in the URL: never leak it in a Referer header, and keep
     pages under a private link out of shared caches."""
-    from flask import request
+    from flask import current_app, request
 
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -62,7 +74,7 @@ def _security_headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     if request.path.startswith("/a/"):
         response.headers.setdefault("Cache-Control", "private, no-store")
-    if request.is_secure:
+    if request.is_secure or current_app.config["SESSION_COOKIE_SECURE"]:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 import secrets
+import datetime as dt
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("TNA_INSTANCE", ROOT / "instance"))
 MAX_REQUEST_BYTES = 512 * 1024
+# A session carries only the CSRF secret. It ends after this much idle time; the private link
+# is what gives access to an assessment, so nothing is lost when it ends.
+SESSION_IDLE = dt.timedelta(hours=8)
 
 
 def _secret_key() -> str:
@@ -42,9 +46,14 @@ def from_environment() -> dict:
         "SQLALCHEMY_DATABASE_URI": _database_url(),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,
-        "WTF_CSRF_TIME_LIMIT": None,
+        "PERMANENT_SESSION_LIFETIME": SESSION_IDLE,
+        "SESSION_REFRESH_EACH_REQUEST": True,
+        "WTF_CSRF_TIME_LIMIT": int(SESSION_IDLE.total_seconds()),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # Behind HTTPS, set TNA_HTTPS=1: cookies get the Secure flag and HSTS is sent.
+        "SESSION_COOKIE_SECURE": os.environ.get("TNA_HTTPS") == "1",
+        "TNA_BEHIND_PROXY": os.environ.get("TNA_BEHIND_PROXY") == "1",
         "TNA_QUESTIONNAIRE": os.environ.get("TNA_QUESTIONNAIRE"),
         "TNA_CATALOGUE": os.environ.get("TNA_CATALOGUE"),
     }
