@@ -6,7 +6,9 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test validate bench audit clean check-system
+.PHONY: run serve test validate bench audit clean check-system translations
+
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory check-system
@@ -14,6 +16,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $(STAMP)
+
+# Compiled translation catalogues, rebuilt whenever a .po file changes.
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile -d translations -l $* --use-fuzzy >/dev/null
+
+translations: $(MO_FILES)
 
 # WeasyPrint needs Pango from the system. Install it when we can, or say plainly what is missing.
 check-system:
@@ -26,12 +34,12 @@ check-system:
 	  fi; \
 	fi
 
-run: $(STAMP)
+run: $(STAMP) $(MO_FILES)
 	$(BIN)/tna db-upgrade
 	$(BIN)/flask --app webapp run --host $(HOST) --port $(PORT)
 
 # Production-style serving: gunicorn, several workers, migrations applied first.
-serve: $(STAMP)
+serve: $(STAMP) $(MO_FILES)
 	$(BIN)/tna db-upgrade
 	$(BIN)/gunicorn -c gunicorn.conf.py 'webapp:create_app()'
 
@@ -39,14 +47,14 @@ audit: $(STAMP)
 	@scripts/audit.sh $(BIN)
 
 # Bounded load on 127.0.0.1 only; prints ratios against baselines measured in the same run.
-bench: $(STAMP)
+bench: $(STAMP) $(MO_FILES)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-test: $(STAMP)
+test: $(STAMP) $(MO_FILES)
 	$(BIN)/python -m pytest -q
 	@scripts/test-postgres.sh $(BIN)/python
 
-validate: $(STAMP)
+validate: $(STAMP) $(MO_FILES)
 	$(BIN)/tna validate
 
 clean:

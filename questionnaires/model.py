@@ -14,10 +14,13 @@ DONT_KNOW = "dont-know"
 NOT_APPLICABLE = "not-applicable"
 UNSCORED_CHOICES = (DONT_KNOW, NOT_APPLICABLE)
 SPECIAL_LABELS: dict[str, dict[str, str]] = {
-    DONT_KNOW: {"en": "Don't know"},
-    NOT_APPLICABLE: {"en": "Not applicable"},
+    DONT_KNOW: {"en": "Don't know", "fr": "Je ne sais pas", "es": "No lo sé"},
+    NOT_APPLICABLE: {"en": "Not applicable", "fr": "Sans objet", "es": "No procede"},
 }
-YESNO_LABELS: dict[str, dict[str, str]] = {"yes": {"en": "Yes"}, "no": {"en": "No"}}
+YESNO_LABELS: dict[str, dict[str, str]] = {
+    "yes": {"en": "Yes", "fr": "Oui", "es": "Sí"},
+    "no": {"en": "No", "fr": "Non", "es": "No"},
+}
 ID_PATTERN = r"^[a-z][a-z0-9_-]*$"
 MAX_LEVEL = 4
 

@@ -13,10 +13,14 @@ from questionnaires.scoring import Evidence, Score, score
 from questionnaires.text import tr
 
 from .catalogue import AUDIENCE_LABELS, AUDIENCES, AVAILABILITY_LABELS, Catalogue
+from .i18n import Translator, country_names
 from .recommend import PRIORITY_ORDER, Recommendation, TopicGap, find_gaps, recommend
 
-PRIORITY_LABELS = {"high": "High", "medium": "Medium", "low": "Low"}
 SUMMARY_TOP = 3
+
+
+def priority_label(priority: str, t: Translator) -> str:
+    return {"high": t("High"), "medium": t("Medium"), "low": t("Low")}[priority]
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,8 @@ class RecommendationView:
     priority_label: str
     resource_id: str
     resource_title: str
+    # True when the resource has no official title in the report's language.
+    title_in_english: bool
     part_id: str
     part_title: str
     publisher: str
@@ -117,16 +123,18 @@ class Report:
     plan: tuple[PlanGroup, ...]
     annex: tuple[AnnexSection, ...]
     levels: dict[int, str] = field(default_factory=dict)
+    direction: str = "ltr"
 
 
 def answer_text(question: Question, value: Any, lang: str = "en") -> str:
     """An answer as a person reads it."""
+    t = Translator(lang)
     if is_empty(value):
-        return "Not answered"
+        return t("Not answered")
     if question.type == "country":
-        return country_name(value)
+        return country_names(t.lang).get(value) or country_name(value)
     if question.type == "number":
-        return f"{value:,}"
+        return t.number(value) if isinstance(value, (int, float)) else str(value)
     if question.type == "text":
         return str(value)
     values = value if isinstance(value, list) else [value]
@@ -148,7 +156,7 @@ def _meta(questionnaire: Questionnaire, answers: Mapping[str, Any], info: Mappin
 
     return Meta(
         reference=str(info.get("reference", "")),
-        agency_name=shown("agency_name", "Unnamed agency"),
+        agency_name=shown("agency_name", Translator(lang)("Unnamed agency")),
         country=shown("country"),
         agency_type=shown("agency_type"),
         respondent_role=shown("respondent_role"),
@@ -163,6 +171,7 @@ def _meta(questionnaire: Questionnaire, answers: Mapping[str, Any], info: Mappin
 
 
 def _section_findings(questionnaire: Questionnaire, scores, answers, lang: str) -> tuple[SectionFinding, ...]:
+    t = Translator(lang)
     findings = []
     for section in questionnaire.applicable_sections(answers):
         sc: Score | None = scores.sections.get(section.id)
@@ -179,7 +188,7 @@ def _section_findings(questionnaire: Questionnaire, scores, answers, lang: str) 
             id=section.id,
             title=tr(section.title, lang),
             level=level,
-            level_name=questionnaire.level_name(round(level), lang) if level is not None else "Not scored",
+            level_name=questionnaire.level_name(round(level), lang) if level is not None else t("Not scored"),
             coverage=sc.coverage,
             asked=sc.asked,
             scored=sc.scored,
@@ -201,14 +210,16 @@ def _reason(gap: TopicGap, lang: str) -> Reason:
 
 
 def _recommendation_views(recs: list[Recommendation], lang: str) -> tuple[RecommendationView, ...]:
+    t = Translator(lang)
     return tuple(
         RecommendationView(
             rank=i,
             anchor=f"rec-{i}",
             priority=rec.priority,
-            priority_label=PRIORITY_LABELS[rec.priority],
+            priority_label=priority_label(rec.priority, t),
             resource_id=rec.resource.id,
             resource_title=tr(rec.resource.title, lang),
+            title_in_english=lang != "en" and lang not in rec.resource.title,
             part_id=rec.part.id,
             part_title=tr(rec.part.title, lang),
             publisher=rec.resource.publisher,
@@ -234,28 +245,36 @@ def _plan(recs: list[Recommendation], views: tuple[RecommendationView, ...], lan
 
 
 def _summary(questionnaire: Questionnaire, gaps: list[TopicGap], recs: list[Recommendation], overall: Score, lang: str) -> tuple[str, ...]:
+    t = Translator(lang)
     lines = []
     if overall.level is None:
-        lines.append("No question was answered with a capacity level yet, so no level can be given.")
+        lines.append(t("No question was answered with a capacity level yet, so no level can be given."))
     else:
-        lines.append(
-            f"Overall capacity is {overall.level:.1f} out of 4 "
-            f"({questionnaire.level_name(round(overall.level), lang).lower()}); the target is "
-            f"{questionnaire.target_level:g}. {overall.coverage:.0%} of the questions were scored."
-        )
+        lines.append(t(
+            "Overall capacity is %(level)s out of 4 (%(name)s). The target is %(target)s. "
+            "%(share)s of the questions were scored.",
+            level=t.number(overall.level, 1),
+            name=questionnaire.level_name(round(overall.level), lang).lower(),
+            target=t.number(questionnaire.target_level),
+            share=t.percent(overall.coverage),
+        ))
     if not gaps:
-        lines.append("Every area reaches the target level. No training is recommended now.")
+        lines.append(t("Every area reaches the target level. No training is recommended now."))
         return tuple(lines)
-    top = "; ".join(f"{tr(g.topic.title, lang)} (level {g.score.level:.1f})" for g in gaps[:SUMMARY_TOP])
-    lines.append(f"The largest gaps: {top}.")
-    counts = {p: sum(1 for r in recs if r.priority == p) for p in PRIORITY_LABELS}
-    lines.append(
-        f"{len(recs)} parts of UNODC resources are recommended: {counts['high']} high, "
-        f"{counts['medium']} medium and {counts['low']} low priority."
+    top = "; ".join(
+        t("%(topic)s (level %(level)s)", topic=tr(g.topic.title, lang), level=t.number(g.score.level or 0, 1))
+        for g in gaps[:SUMMARY_TOP]
     )
+    lines.append(t("The largest gaps: %(gaps)s.", gaps=top))
+    counts = {p: sum(1 for r in recs if r.priority == p) for p in PRIORITY_ORDER}
+    lines.append(t(
+        "%(total)s parts of UNODC resources are recommended: %(high)s high, %(medium)s medium "
+        "and %(low)s low priority.",
+        total=len(recs), high=counts["high"], medium=counts["medium"], low=counts["low"],
+    ))
     if recs:
         first = recs[0]
-        lines.append(f"Start with {tr(first.resource.title, lang)}: {tr(first.part.title, lang)}.")
+        lines.append(t("Start with %(resource)s: %(part)s.", resource=tr(first.resource.title, lang), part=tr(first.part.title, lang)))
     return tuple(lines)
 
 
@@ -279,8 +298,9 @@ def build_report(
     info: Mapping[str, Any] | None = None,
     lang: str = "en",
 ) -> Report:
-    """info: reference, date and status of the assessment."""
+    """info: reference, date and status of the assessment. lang: the report's language."""
     info = info or {}
+    lang = Translator(lang).lang
     agency_type = answers.get("agency_type")
     scores = score(questionnaire, answers)
     gaps = find_gaps(questionnaire, scores, agency_type)
@@ -298,4 +318,5 @@ def build_report(
         plan=_plan(recs, views, lang),
         annex=_annex(questionnaire, answers, lang),
         levels={k: tr(v, lang) for k, v in questionnaire.levels.items()},
+        direction=Translator(lang).direction,
     )

@@ -17,16 +17,16 @@ DEFAULT_CATALOGUE = ROOT / "resources.yaml"
 Audience = Literal["first-line", "specialists", "investigators-prosecutors", "trainers", "managers-policy"]
 AUDIENCES: tuple[str, ...] = Audience.__args__  # type: ignore[attr-defined]
 AUDIENCE_LABELS: dict[str, dict[str, str]] = {
-    "first-line": {"en": "First-line officers"},
-    "specialists": {"en": "Specialists"},
-    "investigators-prosecutors": {"en": "Investigators and prosecutors"},
-    "trainers": {"en": "Trainers"},
-    "managers-policy": {"en": "Managers and policy makers"},
+    "first-line": {"en": "First-line officers", "fr": "Agents de première ligne", "es": "Agentes de primera línea"},
+    "specialists": {"en": "Specialists", "fr": "Spécialistes", "es": "Especialistas"},
+    "investigators-prosecutors": {"en": "Investigators and prosecutors", "fr": "Enquêteurs et procureurs", "es": "Investigadores y fiscales"},
+    "trainers": {"en": "Trainers", "fr": "Formateurs", "es": "Formadores"},
+    "managers-policy": {"en": "Managers and policy makers", "fr": "Responsables et décideurs", "es": "Directivos y responsables de políticas"},
 }
 AVAILABILITY_LABELS: dict[str, dict[str, str]] = {
-    "online": {"en": "Free online"},
-    "on-request": {"en": "On request from UNODC"},
-    "book": {"en": "Published book"},
+    "online": {"en": "Free online", "fr": "Gratuit en ligne", "es": "Gratuito en línea"},
+    "on-request": {"en": "On request from UNODC", "fr": "Sur demande auprès de l'ONUDC", "es": "A solicitud a la UNODC"},
+    "book": {"en": "Published book", "fr": "Livre publié", "es": "Libro publicado"},
 }
 ID = r"^[a-z0-9][a-z0-9-]*$"
 

@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from .build import Report
 from .fetcher import STATIC_DIR, BundledAssetFetcher
+from .i18n import Translator
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -18,17 +19,21 @@ _env = Environment(
     undefined=StrictUndefined,
     trim_blocks=False,
 )
+# A string placed inside a CSS "..." literal.
+_env.filters["css_string"] = lambda text: str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 
 def render_body(report: Report) -> Markup:
     """The report as an HTML fragment, for embedding in a web page."""
     # The template is autoescaped, so every piece of user text in it is already escaped.
-    return Markup(_env.get_template("body.html").render(report=report, print=False))  # nosec B704
+    t = Translator(report.meta.language)
+    return Markup(_env.get_template("body.html").render(report=report, print=False, _=t, t=t))  # nosec B704
 
 
 def render_document(report: Report) -> str:
     """The report as a standalone HTML document laid out for print."""
-    return _env.get_template("document.html").render(report=report, print=True)
+    t = Translator(report.meta.language)
+    return _env.get_template("document.html").render(report=report, print=True, _=t, t=t)
 
 
 def render_pdf(html: str, fetcher: BundledAssetFetcher | None = None) -> bytes:

@@ -40,7 +40,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(config.ROOT / "migrations"))
     csrf.init_app(app)
 
+    from . import i18n
     from .views import errors, report, wizard
+
+    i18n.init_app(app)
 
     app.register_blueprint(wizard.bp)
     app.register_blueprint(report.bp)
@@ -80,13 +83,13 @@ def _security_headers(response):
 
 
 def _template_helpers(app: Flask) -> None:
-    from flask import g
-
     from questionnaires import tr
     from reports.build import answer_text
 
+    from .i18n import current_language
+
     @app.template_filter("tr")
     def translate(text: dict[str, str] | None) -> str:
-        return tr(text, g.get("lang", "en"))
+        return tr(text, current_language())
 
-    app.jinja_env.globals["answer_text"] = lambda question, value: answer_text(question, value, g.get("lang", "en"))
+    app.jinja_env.globals["answer_text"] = lambda question, value: answer_text(question, value, current_language())

@@ -11,8 +11,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from flask_babel import gettext as _
+
 from questionnaires import Question, Section, tr
-from questionnaires.answers import Problem, check, country_codes
+from questionnaires.answers import Problem, check
+
+from .i18n import country_names, problem_message
 
 SHORT_TEXT = 200
 
@@ -46,7 +50,8 @@ class CheckAnswer:
                 problem = None
         if problem is not None:
             field.problem = problem
-            raise StopValidation(problem.message())
+            labels = {tr(o.label): tr(o.label, form.meta.lang) for o in self.question.choices()}
+            raise StopValidation(problem_message(problem, labels))
 
 
 def to_value(question: Question, data: Any) -> tuple[Any, Problem | None]:
@@ -88,8 +93,8 @@ def _text(question: Question, lang: str, validators: list) -> Field:
 
 
 def _country(question: Question, lang: str, validators: list) -> Field:
-    countries = sorted(country_codes().items(), key=lambda item: item[1])
-    choices = [SelectChoice("", "Select a country")] + [SelectChoice(code, name) for code, name in countries]
+    countries = sorted(country_names(lang).items(), key=lambda item: item[1].casefold())
+    choices = [SelectChoice("", _("Select a country"))] + [SelectChoice(code, name) for code, name in countries]
     return SelectField(choices=choices, validate_choice=False, validators=validators)
 
 
@@ -113,7 +118,10 @@ def section_form(section: Section, lang: str, require: bool, formdata: Any = Non
     """A form with one field per question of the section, named q_<question id>."""
 
     class Form(SectionForm):
-        pass
+        class Meta:
+            pass
+
+    Form.Meta.lang = lang
 
     for question in section.questions:
         unbound = FIELD_BUILDERS[question.type](question, lang, [CheckAnswer(question, require)])

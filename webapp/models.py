@@ -117,5 +117,6 @@ class RenderedReport(db.Model):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     assessment_id: Mapped[str] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    assessment_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(default=_now)

@@ -44,17 +44,17 @@ def cached_pdf(key: str) -> bytes | None:
     return db.session.scalar(select(RenderedReport.pdf).where(RenderedReport.key == key))
 
 
-def cached_pdf_for_token(token: str, digest: str) -> tuple[bytes, str, str] | None:
+def cached_pdf_for_token(token: str, language: str, digest: str) -> tuple[bytes, str, str] | None:
     """The fast path of a repeat download: one query, no ORM objects.
 
     Returns (pdf, cache key, reference), or None when the link is unknown or nothing is cached.
     """
     row = db.session.execute(
-        select(Assessment.id, Assessment.version, Assessment.language).where(Assessment.token == token)
+        select(Assessment.id, Assessment.version).where(Assessment.token == token)
     ).first()
     if row is None:
         return None
-    key = _key(row.id, row.version, row.language, digest)
+    key = _key(row.id, row.version, language, digest)
     pdf = cached_pdf(key)
     return None if pdf is None else (pdf, key, reference(row.id))
 
@@ -65,8 +65,12 @@ def reference(assessment_id: str) -> str:
 
 def render_and_store(assessment: Assessment, key: str, html: Callable[[], str]) -> bytes:
     pdf = render_pdf_isolated(html())
-    # Older renders of this assessment can never be asked for again.
-    db.session.execute(delete(RenderedReport).where(RenderedReport.assessment_id == assessment.id, RenderedReport.key != key))
-    db.session.merge(RenderedReport(key=key, assessment_id=assessment.id, pdf=pdf))
+    # Renders of older versions can never be asked for again; other languages of this version can.
+    db.session.execute(
+        delete(RenderedReport).where(
+            RenderedReport.assessment_id == assessment.id, RenderedReport.assessment_version < assessment.version
+        )
+    )
+    db.session.merge(RenderedReport(key=key, assessment_id=assessment.id, assessment_version=assessment.version, pdf=pdf))
     db.session.commit()
     return pdf

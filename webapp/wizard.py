@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from questionnaires import Question, Questionnaire, Section
 from questionnaires.answers import is_empty
 
@@ -19,7 +21,7 @@ from .store import newer_answers, save_answers
 NOT_STARTED = "not-started"
 IN_PROGRESS = "in-progress"
 COMPLETE = "complete"
-STATUS_LABELS = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", COMPLETE: "Complete"}
+STATUS_LABELS = {NOT_STARTED: _l("Not started"), IN_PROGRESS: _l("In progress"), COMPLETE: _l("Complete")}
 
 
 def section_status(section: Section, answers: dict[str, Any]) -> str:
@@ -72,15 +74,15 @@ class PageResult:
         return not self.errors and not self.new_questions and not self.conflicts
 
 
-def blank_page(section: Section, assessment: Assessment) -> PageResult:
+def blank_page(section: Section, assessment: Assessment, lang: str) -> PageResult:
     answers = assessment.answer_values()
-    form = section_form(section, assessment.language, require=True, data=answers)
+    form = section_form(section, lang, require=True, data=answers)
     return PageResult(form, section.visible_questions(answers), assessment.version)
 
 
 def submit_page(
     section: Section, assessment: Assessment, formdata: Any, shown: set[str], require: bool,
-    base_version: int,
+    base_version: int, lang: str,
 ) -> PageResult:
     """Check each question that applies, in order, and save every acceptable answer.
 
@@ -92,7 +94,7 @@ def submit_page(
     """
     stored = assessment.answer_values()
     merged = dict(stored)
-    form = section_form(section, assessment.language, require=require, formdata=formdata)
+    form = section_form(section, lang, require=require, formdata=formdata)
     result = PageResult(form, [], assessment.version)
     to_save: dict[str, Any] = {}
     for question in section.questions:
@@ -117,6 +119,8 @@ def submit_page(
         result.conflicts = {qid: (theirs, to_save[qid]) for qid, theirs in newer.items()}
         return result
     if to_save:
+        # The assessment records the language it is being answered in.
+        assessment.language = lang
         try:
             save_answers(assessment, to_save)
         except StaleDataError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -12,13 +13,13 @@ from ..db import db
 from ..config import MAX_REQUEST_BYTES
 
 MESSAGES = {
-    400: ("The form could not be read", "Go back, reload the page and try again. Answers you saved before are safe."),
-    404: ("Page not found", "Check the link. If you copied your private link, make sure you copied all of it. Links that were changed or never existed do not work."),
-    405: ("That action is not possible here", "Go back and use the buttons on the page."),
-    409: ("This assessment can no longer be changed", "It has been submitted. You can still read and download the report."),
-    413: ("Too much text", f"A page can send at most {MAX_REQUEST_BYTES // 1024} KB. Shorten your longest answers and send the page again. Answers you saved before are safe."),
-    503: ("The service is not available right now", "The database cannot be reached. Answers you saved before are safe. Wait a minute, then reload the page or send it again."),
-    500: ("Something went wrong on our side", "Try again in a few minutes. Answers you saved before are safe."),
+    400: (_l("The form could not be read"), _l("Go back, reload the page and try again. Answers you saved before are safe.")),
+    404: (_l("Page not found"), _l("Check the link. If you copied your private link, make sure you copied all of it. Links that were changed or never existed do not work.")),
+    405: (_l("That action is not possible here"), _l("Go back and use the buttons on the page.")),
+    409: (_l("This assessment can no longer be changed"), _l("It has been submitted. You can still read and download the report.")),
+    413: (_l("Too much text"), _l("A page can send at most %(size)s KB. Shorten your longest answers and send the page again. Answers you saved before are safe.", size=MAX_REQUEST_BYTES // 1024)),
+    503: (_l("The service is not available right now"), _l("The database cannot be reached. Answers you saved before are safe. Wait a minute, then reload the page or send it again.")),
+    500: (_l("Something went wrong on our side"), _l("Try again in a few minutes. Answers you saved before are safe.")),
 }
 
 
@@ -32,9 +33,9 @@ def register(app: Flask) -> None:
     def csrf_error(error: CSRFError):
         return render_error(
             400,
-            "Your session has expired",
-            "For your security, forms must be sent from this site within your session. Go back, "
-            "reload the page and send it again. Answers you saved before are safe.",
+            _l("Your session has expired"),
+            _l("For your security, forms must be sent from this site within your session. Go back, "
+               "reload the page and send it again. Answers you saved before are safe."),
         )
 
     @app.errorhandler(OperationalError)

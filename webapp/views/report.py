@@ -3,30 +3,45 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request
+from flask_babel import gettext as _
 
 from reports.build import build_report
 from reports.render import render_body, render_document, stylesheet
 
+from reports.i18n import LANGUAGES
+
 from .. import pdfcache, store
+from ..i18n import current_language
 from .common import catalogue, questionnaire
 
 bp = Blueprint("report", __name__)
 
 
-def _report(assessment):
+def report_language() -> str:
+    """The report can be read in any language, whatever language the answers were given in."""
+    lang = request.args.get("lang")
+    return lang if lang in LANGUAGES else current_language()
+
+
+def _report(assessment, lang: str):
+    from flask_babel import force_locale
+
+    with force_locale(lang):
+        status = _("Submitted") if assessment.submitted else _("Draft: not yet submitted")
     info = {
         "reference": assessment.reference,
         "date": (assessment.submitted_at or assessment.updated_at).date(),
-        "status": "Submitted" if assessment.submitted else "Draft: not yet submitted",
+        "status": status,
     }
-    return build_report(questionnaire(), catalogue(), assessment.answer_values(), info, assessment.language)
+    return build_report(questionnaire(), catalogue(), assessment.answer_values(), info, lang)
 
 
 @bp.get("/a/<token>/report")
 def show(token: str):
     assessment = store.get_by_token(token)
-    report = _report(assessment)
-    return render_template("report.html", assessment=assessment, report=report, body=render_body(report))
+    lang = report_language()
+    report = _report(assessment, lang)
+    return render_template("report.html", assessment=assessment, report=report, body=render_body(report), report_lang=lang)
 
 
 def _pdf_headers(key: str, reference: str) -> dict[str, str]:
@@ -40,13 +55,14 @@ def _pdf_headers(key: str, reference: str) -> dict[str, str]:
 @bp.get("/a/<token>/report.pdf")
 def pdf(token: str):
     digest = current_app.extensions["tna.digest"]
-    cached = pdfcache.cached_pdf_for_token(token, digest)
+    lang = report_language()
+    cached = pdfcache.cached_pdf_for_token(token, lang, digest)
     if cached is not None:
         data, key, reference = cached
     else:
         assessment = store.get_by_token(token)
-        key, reference = pdfcache.cache_key(assessment, assessment.language, digest), assessment.reference
-        data = pdfcache.render_and_store(assessment, key, lambda: render_document(_report(assessment)))
+        key, reference = pdfcache.cache_key(assessment, lang, digest), assessment.reference
+        data = pdfcache.render_and_store(assessment, key, lambda: render_document(_report(assessment, lang)))
     if request.if_none_match.contains(key):
         return Response(status=304, headers=_pdf_headers(key, reference))
     return Response(data, mimetype="application/pdf", headers=_pdf_headers(key, reference))

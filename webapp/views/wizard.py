@@ -6,10 +6,12 @@ import re
 import secrets
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from .. import store
 from ..wizard import STATUS_LABELS, blank_page, incomplete, neighbours, steps, submit_page
 from .common import questionnaire
+from ..i18n import current_language
 from .errors import render_error
 
 bp = Blueprint("wizard", __name__)
@@ -24,7 +26,7 @@ def start():
 @bp.post("/start")
 def create():
     key = request.form.get("creation_key", "")[:64] or None
-    assessment = store.create_assessment(questionnaire(), creation_key=key)
+    assessment = store.create_assessment(questionnaire(), current_language(), creation_key=key)
     return redirect(url_for("wizard.section", token=assessment.token, section_id="profile"))
 
 
@@ -34,7 +36,7 @@ def resume():
     link = request.args.get("link", "").strip()
     match = TOKEN_IN_LINK.search(link[-200:]) if link else None
     if not match:
-        flash("Paste the whole private link you were given, for example https://…/a/AbC123…/", "error")
+        flash(_("Paste the whole private link you were given, for example https://…/a/AbC123…/"), "error")
         return redirect(url_for("wizard.start"))
     return redirect(url_for("wizard.overview", token=match.group(1)))
 
@@ -48,7 +50,7 @@ def _progress(token: str):
 
 @bp.get("/a/<token>/")
 def overview(token: str):
-    assessment, _, all_steps = _progress(token)
+    assessment, _answers, all_steps = _progress(token)
     return render_template(
         "overview.html", assessment=assessment, steps=all_steps, labels=STATUS_LABELS,
         remaining=incomplete(all_steps),
@@ -75,11 +77,13 @@ def section(token: str, section_id: str):
         shown = set(request.form.getlist("shown"))
         # A form without a base version (not one of ours) cannot be checked for conflicts.
         base_version = request.form.get("base_version", type=int, default=assessment.version)
-        page = submit_page(current.section, assessment, request.form, shown, not saving_for_later, base_version)
+        page = submit_page(
+            current.section, assessment, request.form, shown, not saving_for_later, base_version, current_language()
+        )
         if page.done:
             return _after_save(assessment, current.section.id, saving_for_later, return_to_check)
     else:
-        page = blank_page(current.section, assessment)
+        page = blank_page(current.section, assessment, current_language())
 
     all_steps = steps(q, assessment.answer_values())
     before, after = neighbours(all_steps, section_id)
@@ -92,11 +96,11 @@ def section(token: str, section_id: str):
 def _after_save(assessment, section_id: str, saving_for_later: bool, return_to_check: bool):
     token = assessment.token
     if saving_for_later:
-        flash("Your answers are saved. Use your private link to come back and continue.", "success")
+        flash(_("Your answers are saved. Use your private link to come back and continue."), "success")
         return redirect(url_for("wizard.overview", token=token))
     if return_to_check:
         return redirect(url_for("wizard.check", token=token))
-    _, after = neighbours(steps(questionnaire(), assessment.answer_values()), section_id)
+    after = neighbours(steps(questionnaire(), assessment.answer_values()), section_id)[1]
     if after is None:
         return redirect(url_for("wizard.check", token=token))
     return redirect(url_for("wizard.section", token=token, section_id=after.section.id))

@@ -1,0 +1,86 @@
+"""Languages, gettext catalogues and locale formatting, without Flask.
+
+One catalogue (translations/<lang>/LC_MESSAGES/messages.mo) serves the web pages, through
+Flask-Babel, and the reports, through this module, so the CLI and the web app say the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext as _gettext
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+from babel.support import NullTranslations, Translations
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+LANGUAGES: tuple[str, ...] = ("en", "fr", "es")
+# Planned, with fonts and right-to-left layout ready, but not translated yet.
+PLANNED_LANGUAGES: tuple[str, ...] = ("ar", "ru", "zh")
+RTL_LANGUAGES = frozenset({"ar"})
+
+
+def supported(lang: str | None) -> str:
+    return lang if lang in LANGUAGES else "en"
+
+
+@lru_cache(maxsize=None)
+def translations(lang: str) -> NullTranslations:
+    if lang == "en":
+        return NullTranslations()
+    return Translations.load(str(TRANSLATIONS_DIR), [lang], domain="messages")
+
+
+class Translator:
+    """gettext for one language, with %(name)s parameters, plus number and date formatting."""
+
+    def __init__(self, lang: str):
+        self.lang = supported(lang)
+        self._t = translations(self.lang)
+
+    def __call__(self, message: str, **params) -> str:
+        text = self._t.gettext(message)
+        return text % params if params else text
+
+    def plural(self, singular: str, plural: str, n: int, **params) -> str:
+        text = self._t.ngettext(singular, plural, n)
+        return text % dict(params, num=n)
+
+    def number(self, value: float, digits: int = 0) -> str:
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(value, format=pattern, locale=self.lang)
+
+    def percent(self, share: float) -> str:
+        return format_percent(share, locale=self.lang)
+
+    def date(self, value: dt.date) -> str:
+        # UN English writes dates the British way: 20 November 2026.
+        return format_date(value, format="long", locale="en_GB" if self.lang == "en" else self.lang)
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.lang in RTL_LANGUAGES else "ltr"
+
+
+def language_name(lang: str) -> str:
+    """The language's name in itself: English, Français, Español."""
+    return Locale.parse(lang).get_display_name(lang).capitalize()
+
+
+@lru_cache(maxsize=None)
+def country_names(lang: str) -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code -> country name in `lang` (pycountry's own translations)."""
+    import pycountry
+
+    try:
+        catalog = _gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+        translate = catalog.gettext
+    except OSError:
+        translate = str
+    return {
+        c.alpha_2: translate(getattr(c, "common_name", None) or c.name)
+        for c in pycountry.countries
+    }

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Extract the interface strings into translations/messages.pot and merge them into each
+# language's .po file. Translators then fill in the new entries; `make` compiles the .mo files.
+set -euo pipefail
+BIN=${1:-.venv/bin}
+"$BIN/pybabel" extract -F babel.cfg -k _l -k t -k lazy_gettext --no-location --omit-header \
+  -o translations/messages.pot .
+for lang in fr es; do
+  if [ -f "translations/$lang/LC_MESSAGES/messages.po" ]; then
+    "$BIN/pybabel" update -i translations/messages.pot -d translations -l "$lang" --no-fuzzy-matching
+  else
+    "$BIN/pybabel" init -i translations/messages.pot -d translations -l "$lang"
+  fi
+done

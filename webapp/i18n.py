@@ -1,0 +1,86 @@
+"""The page language: the visitor's choice (a cookie), else the browser's Accept-Language."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, redirect, request
+from flask_babel import Babel, get_locale
+from flask_babel import lazy_gettext as _l
+
+from questionnaires.answers import Problem
+from reports.i18n import LANGUAGES, TRANSLATIONS_DIR, Translator, country_names, language_name
+
+COOKIE = "lang"
+COOKIE_AGE = 365 * 24 * 3600
+
+bp = Blueprint("i18n", __name__)
+babel = Babel()
+
+# The engine's answer problems, as the pages say them.
+PROBLEM_MESSAGES = {
+    "required-choice": _l("Select an answer"),
+    "required-multiple": _l("Select at least one answer"),
+    "required-number": _l("Enter a number"),
+    "required-text": _l("Enter an answer"),
+    "required-country": _l("Select a country"),
+    "invalid-choice": _l("Select one of the answers shown"),
+    "exclusive": _l("“%(label)s” cannot be combined with other answers"),
+    "not-a-number": _l("Enter a whole number, like 250"),
+    "number-range": _l("Enter a number from %(min)s to %(max)s"),
+    "too-long": _l("Keep this answer to %(limit)s characters or fewer. You wrote %(length)s"),
+    "invalid-country": _l("Select a country from the list"),
+}
+
+
+def current_language() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None and locale.language in LANGUAGES else "en"
+
+
+def select_language() -> str:
+    chosen = request.cookies.get(COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def problem_message(problem: Problem, labels: dict | None = None) -> str:
+    t = Translator(current_language())
+    params = {
+        key: (t.number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value)
+        for key, value in problem.params.items()
+    }
+    if labels and "label" in params:
+        params["label"] = labels.get(params["label"], params["label"])
+    return str(PROBLEM_MESSAGES[problem.code]) % params
+
+
+@bp.get("/language/<lang>")
+def switch(lang: str):
+    """Remember the chosen language and go back to the page the visitor was on."""
+    target = request.args.get("next", "/")
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        target = "/"
+    response = redirect(target)
+    if lang in LANGUAGES:
+        response.set_cookie(COOKIE, lang, max_age=COOKIE_AGE, httponly=True, samesite="Lax",
+                            secure=request.is_secure)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS_DIR)
+    babel.init_app(app, locale_selector=select_language)
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def languages():
+        lang = current_language()
+        return {
+            "current_language": lang,
+            "languages": [(code, language_name(code)) for code in LANGUAGES],
+            "t": Translator(lang),
+            "text_direction": Translator(lang).direction,
+        }
+
+    app.jinja_env.globals["country_names"] = lambda: country_names(current_language())
