@@ -23,18 +23,25 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $
 
 translations: $(MO_FILES)
 
-# WeasyPrint needs Pango from the system. Install it when we can, or say plainly what is missing.
+# WeasyPrint needs Pango from the system, and fonts for Arabic, Cyrillic and CJK scripts.
+# Install them when we can (root on Debian/Ubuntu), or say plainly what is missing.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core fonts-noto-cjk
 check-system:
-	@if ! ldconfig -p 2>/dev/null | grep -q libpango-1.0; then \
+	@missing=""; \
+	ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	fc-list 2>/dev/null | grep -q "Noto Sans Arabic" || missing="$$missing fonts-noto-core"; \
+	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Pango for WeasyPrint (apt-get install libpango-1.0-0 libpangoft2-1.0-0)"; \
-	    apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; \
+	    echo "Installing system packages for PDF rendering:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "Missing system library: Pango (Debian/Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0)"; exit 1; \
+	    echo "Missing system packages:$$missing (Debian/Ubuntu: sudo apt-get install$$missing)"; \
+	    case "$$missing" in *pango*) exit 1;; esac; \
 	  fi; \
 	fi
 
-run: $(STAMP) $(MO_FILES)
+run: check-system $(STAMP) $(MO_FILES)
 	$(BIN)/tna db-upgrade
 	$(BIN)/flask --app webapp run --host $(HOST) --port $(PORT)
 
@@ -50,7 +57,7 @@ audit: $(STAMP)
 bench: $(STAMP) $(MO_FILES)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-test: $(STAMP) $(MO_FILES)
+test: check-system $(STAMP) $(MO_FILES)
 	$(BIN)/python -m pytest -q
 	@scripts/test-postgres.sh $(BIN)/python
 

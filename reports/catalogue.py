@@ -114,6 +114,24 @@ def check_together(
     return problems
 
 
+# Resource titles are official titles: a French or Spanish one is used only where it is verified.
+# Otherwise the English title is kept, and the report says so.
+TRANSLATION_EXEMPT = (("resources", None, "title"),)
+
+
+def translation_problems(
+    questionnaire: Questionnaire,
+    catalogue: Catalogue,
+    questionnaire_path: Path | str = DEFAULT_QUESTIONNAIRE,
+    catalogue_path: Path | str = DEFAULT_CATALOGUE,
+) -> list[str]:
+    from questionnaires.translations import missing_translations
+
+    return missing_translations(questionnaire, str(questionnaire_path)) + missing_translations(
+        catalogue, str(catalogue_path), exempt=TRANSLATION_EXEMPT
+    )
+
+
 def load_definitions(
     questionnaire_path: Path | str = DEFAULT_QUESTIONNAIRE,
     catalogue_path: Path | str = DEFAULT_CATALOGUE,

@@ -84,3 +84,36 @@ def country_names(lang: str) -> dict[str, str]:
         c.alpha_2: translate(getattr(c, "common_name", None) or c.name)
         for c in pycountry.countries
     }
+
+
+def catalogue_problems(languages: tuple[str, ...] = ("fr", "es")) -> list[str]:
+    """Interface strings without a translation: 'file: msgid "...": no translation'."""
+    from babel.messages.pofile import read_po
+
+    problems = []
+    for lang in languages:
+        path = TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.po"
+        if not path.exists():
+            problems.append(f"{path}: missing catalogue")
+            continue
+        with path.open("rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        for message in catalog:
+            if not message.id:
+                continue
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+            if message.fuzzy or not all(s.strip() for s in strings):
+                problems.append(f"{path}: msgid {msgid[:60]!r}: no translation")
+    pot = TRANSLATIONS_DIR / "messages.pot"
+    if pot.exists():
+        with pot.open("rb") as fh:
+            wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}
+        for lang in languages:
+            path = TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.po"
+            if path.exists():
+                with path.open("rb") as fh:
+                    have = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh, locale=lang) if m.id}
+                for msgid in sorted(wanted - have):
+                    problems.append(f"{path}: msgid {msgid[:60]!r}: not in the catalogue (run scripts/update-translations.sh)")
+    return problems

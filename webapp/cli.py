@@ -33,12 +33,22 @@ def validate(questionnaire_path: str, catalogue_path: str) -> None:
             click.echo(problem, err=True)
         click.echo(f"{len(exc.problems)} problem(s) found.", err=True)
         sys.exit(1)
+    from reports.catalogue import translation_problems
+    from reports.i18n import catalogue_problems
+
+    missing = translation_problems(questionnaire, catalogue, questionnaire_path, catalogue_path) + catalogue_problems()
+    if missing:
+        for problem in missing:
+            click.echo(problem, err=True)
+        click.echo(f"{len(missing)} missing translation(s).", err=True)
+        sys.exit(1)
     questions = sum(1 for _ in questionnaire.all_questions())
     parts = sum(len(r.parts) for r in catalogue.resources)
     click.echo(
         f"OK: {questionnaire.id} v{questionnaire.version}: {len(questionnaire.sections)} sections, "
         f"{questions} questions, {len(questionnaire.topics)} topics; "
-        f"{len(catalogue.resources)} resources with {parts} parts."
+        f"{len(catalogue.resources)} resources with {parts} parts; "
+        "English, French and Spanish complete."
     )
 
 
