@@ -34,5 +34,5 @@ SQL
   export TEST_DATABASE_URL="postgresql+psycopg://tna_test:tna_test@127.0.0.1:$port/tna_test"
 fi
 
-echo "Running the test suite again on PostgreSQL"
-"$PYTHON" -m pytest -q
+echo "Running the test suite again on PostgreSQL (the browser tests ran in the first pass)"
+"$PYTHON" -m pytest -q --ignore=tests/browser

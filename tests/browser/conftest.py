@@ -1,0 +1,138 @@
+"""Real-browser tests: Debian's Chromium driven by Playwright against the real app on 127.0.0.1.
+
+Skipped, with the reason printed, when Chromium or Playwright is missing. `.ci/run` installs
+Chromium, so in CI they always run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+# Headless, as root, and with no background traffic: the only requests are the page's own.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-default-apps", "--disable-extensions",
+]
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - reported as a skip
+    sync_playwright = None
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = None
+    if sync_playwright is None:
+        reason = "Playwright for Python is not installed"
+    elif not Path(CHROMIUM).exists():
+        reason = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    if reason:
+        for item in items:
+            if "browser" in str(item.fspath):
+                item.add_marker(pytest.mark.skip(reason=f"browser tests skipped: {reason}"))
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """The real app, served by a threaded WSGI server on 127.0.0.1, with its own SQLite file."""
+    from flask_migrate import upgrade
+    from werkzeug.serving import make_server
+
+    from webapp import create_app
+
+    tmp = tmp_path_factory.mktemp("live")
+    previous = os.environ.get("TNA_INSTANCE")
+    os.environ["TNA_INSTANCE"] = str(tmp)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'live.sqlite3'}", "SECRET_KEY": "browser-tests"})
+    with app.app_context():
+        upgrade()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    if previous is None:
+        os.environ.pop("TNA_INSTANCE", None)
+    else:
+        os.environ["TNA_INSTANCE"] = previous
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+class RequestLog:
+    def __init__(self):
+        self.urls: list[str] = []
+
+    def outside(self, base_url: str) -> list[str]:
+        host = urlparse(base_url).hostname
+        return [u for u in self.urls if not u.startswith(("data:", "about:", "blob:")) and urlparse(u).hostname != host]
+
+
+def _context(browser, live_server, **options):
+    log = RequestLog()
+    context = browser.new_context(base_url=live_server, accept_downloads=True, **options)
+    context.on("request", lambda request: log.urls.append(request.url))
+    context.request_log = log
+    return context
+
+
+@pytest.fixture
+def new_context(browser, live_server):
+    """Make browser contexts; after the test, none of them may have left 127.0.0.1."""
+    made = []
+
+    def make(**options):
+        context = _context(browser, live_server, **options)
+        made.append(context)
+        return context
+
+    yield make
+    for context in made:
+        outside = context.request_log.outside(live_server)
+        context.close()
+        assert outside == [], f"requests left 127.0.0.1: {outside}"
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context().new_page()
+
+
+def shoot(page, name: str) -> None:
+    """Screenshots at phone and desktop widths, kept as CI artefacts; checks nothing overflows."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    original = page.viewport_size
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth") if _js(page) else 0
+        assert overflow <= 0, f"{name} overflows by {overflow}px at {width}px wide"
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+    if original:
+        page.set_viewport_size(original)
+
+
+def _js(page) -> bool:
+    try:
+        return page.evaluate("true")
+    except Exception:  # noqa: BLE001 - JavaScript is off in this context
+        return False

@@ -1,0 +1,190 @@
+"""Whole journeys in Chromium: start to PDF, resume in a new browser, keyboard only, no
+JavaScript, accessibility (axe-core), no outside requests, page weight, phone and desktop."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from pypdf import PdfReader
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, shoot
+from tests.browser.wizard import answer_page, complete_sections, save_and_continue
+from tests.helpers import PROFILE, answer_all
+
+PAGE_BUDGET_BYTES = 200 * 1024
+SERIOUS = {"serious", "critical"}
+
+
+@pytest.fixture
+def answers(questionnaire):
+    return answer_all(questionnaire, dict(PROFILE, borders=["sea", "land"], sea_interdiction_procedure="none",
+                                          prot_children_encounter="yes", doc_first_line="none"))
+
+
+def start(page) -> str:
+    page.goto("/")
+    page.click("text=Start a new assessment")
+    page.wait_for_url(re.compile(r"/section/profile$"))
+    link = page.inner_text(".resume-link a")
+    assert re.search(r"/a/[A-Za-z0-9_-]{30,}/$", link), link
+    return link
+
+
+def check_accessibility(page, name: str) -> None:
+    results = Axe().run(page)
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v.get("impact") in SERIOUS
+    ]
+    assert bad == [], f"{name}: {bad}"
+
+
+def test_whole_assessment_from_start_to_pdf(page, questionnaire, answers, live_server):
+    start(page)
+    assert "Before the sections" in page.inner_text("main")
+    seen = complete_sections(page, questionnaire, answers)
+    assert "sea" in seen, "the sea section is reached only because the agency works at sea"
+    assert "air" not in seen
+    assert page.url.endswith("/check")
+
+    # A Change link goes back to the question, then returns to the check page.
+    page.click('a[href*="section/profile?return=check#q-agency_name"]')
+    assert page.url.endswith("#q-agency_name")
+    page.fill("#q-agency_name", "Kenya Coast Guard Service")
+    page.click('button[name="action"][value="continue"]')
+    page.wait_for_url(re.compile(r"/check(#.*)?$"))
+    assert "Kenya Coast Guard Service" in page.inner_text("main")
+
+    page.click("text=Submit and see the report")
+    page.wait_for_url(re.compile(r"/report$"))
+    report = page.inner_text("main")
+    assert "Issue paper: smuggling of migrants by sea" in report and "Why:" in report
+
+    with page.expect_download() as download:
+        page.click("text=Download the report as PDF")
+    data = open(download.value.path(), "rb").read()
+    assert data.startswith(b"%PDF")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    assert "Kenya Coast Guard Service" in text and "Smuggling by sea" in text
+    assert "Model Law against the Smuggling of Migrants" in text
+
+
+def test_resume_in_a_new_browser_after_closing_the_first(playwright, new_context, questionnaire, answers, live_server):
+    first = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    page = first.new_page(base_url=live_server)
+    link = start(page)
+    seen = complete_sections(page, questionnaire, answers, stop_after=3)
+    first.close()  # the official closes the browser halfway
+
+    page = new_context().new_page()
+    page.goto(link)
+    assert "Your progress" in page.inner_text("h1")
+    page.click("text=Continue where you left off")
+    assert page.url.split("/section/")[1] not in seen
+    rest = complete_sections(page, questionnaire, answers)
+    assert rest and page.url.endswith("/check")
+    page.click("text=Submit and see the report")
+    page.wait_for_url(re.compile(r"/report$"))
+
+
+def test_accessibility_and_layout_of_every_page(page, questionnaire, answers):
+    page.goto("/")
+    check_accessibility(page, "start")
+    shoot(page, "start")
+    start(page)
+    check_accessibility(page, "profile")
+    shoot(page, "profile")
+    complete_sections(page, questionnaire, answers, stop_after=1)
+
+    # A section page with errors: the summary takes focus and links to each field.
+    section_url = page.url
+    save_and_continue(page)
+    assert page.title().startswith("Error: ")
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    links = page.query_selector_all("#error-summary a")
+    assert links and all(page.query_selector(a.get_attribute("href")) for a in links)
+    check_accessibility(page, "section with errors")
+    shoot(page, "section-errors")
+
+    page.goto(section_url)
+    complete_sections(page, questionnaire, answers)
+    check_accessibility(page, "check answers")
+    shoot(page, "check")
+    page.goto(page.url.replace("/check", "/"))
+    check_accessibility(page, "progress")
+    shoot(page, "progress")
+    page.goto(page.url + "report")
+    check_accessibility(page, "report")
+    shoot(page, "report")
+    page.goto("/a/no-such-link/")
+    check_accessibility(page, "not found")
+
+
+def test_a_section_with_the_keyboard_only(page, questionnaire, answers):
+    start(page)
+    answer_page(page, questionnaire, answers)
+    save_and_continue(page)
+    page.wait_for_url(re.compile(r"/section/border-control$"))
+    questions = [q.id for q in questionnaire.section("border-control").visible_questions(answers)]
+
+    # From the top of the page: Tab to each group, Space to choose, Tab on, Enter to send.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none", "focus is visible"
+    answered = set()
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        name = page.evaluate("document.activeElement.name || ''")
+        if name.startswith("q_") and name not in answered:
+            page.keyboard.press("Space")
+            answered.add(name)
+        if page.evaluate("document.activeElement.value") == "continue":
+            break
+    assert answered == {f"q_{q}" for q in questions}
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/section/documents$"))
+    page.goto(page.url.replace("/section/documents", "/"))
+    assert "Complete" in page.inner_text(".task-list")
+
+
+def test_whole_journey_with_javascript_off(new_context, questionnaire, answers):
+    page = new_context(java_script_enabled=False).new_page()
+    start(page)
+    seen = complete_sections(page, questionnaire, answers)
+    assert "sea" in seen
+    # Errors still show, with the summary, without any script.
+    page.click("text=Submit and see the report")
+    page.wait_for_url(re.compile(r"/report$"))
+    with page.expect_download() as download:
+        page.click("text=Download the report as PDF")
+    assert open(download.value.path(), "rb").read().startswith(b"%PDF")
+    shoot(page, "report-no-js")
+
+
+def test_heaviest_wizard_page_is_under_200_kb(page, questionnaire, answers):
+    start(page)
+    sizes = {}
+    while "/section/" in page.url:
+        page.reload()
+        page.wait_for_load_state("load")
+        total = page.evaluate(
+            """() => {
+                const nav = performance.getEntriesByType('navigation')[0];
+                const own = nav.transferSize || nav.encodedBodySize;
+                return own + performance.getEntriesByType('resource')
+                    .reduce((sum, r) => sum + (r.transferSize || r.encodedBodySize), 0);
+            }"""
+        )
+        sizes[page.url.rsplit("/", 1)[1]] = total
+        answer_page(page, questionnaire, answers)
+        save_and_continue(page)
+        page.wait_for_load_state()
+    heaviest = max(sizes, key=sizes.get)
+    print(f"heaviest wizard page: {heaviest}, {sizes[heaviest]:,} bytes with its assets")
+    assert sizes[heaviest] < PAGE_BUDGET_BYTES, sizes
+    assert len(sizes) >= 8
