@@ -43,6 +43,8 @@ check-system:
 
 run: check-system $(STAMP) $(MO_FILES)
 	$(BIN)/tna db-upgrade
+	@$(BIN)/tna demo-users
+	@echo "Sign in at http://$(HOST):$(PORT)/sign-in with one of the demo accounts above."
 	$(BIN)/flask --app webapp run --host $(HOST) --port $(PORT)
 
 # Production-style serving: gunicorn, several workers, migrations applied first.

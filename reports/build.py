@@ -97,6 +97,8 @@ class RecommendationView:
     availability: str
     audiences: tuple[str, ...]
     reasons: tuple[Reason, ...]
+    # Set when a person, not the engine, added this part or changed its priority.
+    adjusted_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,24 @@ class AnnexSection:
 
 
 @dataclass(frozen=True)
+class AdjustmentSpec:
+    """A reviewer's change: add, remove or re-prioritize one part, with the reason."""
+
+    resource_id: str
+    part_id: str
+    action: str  # "add", "remove", "priority"
+    reason: str
+    priority: str | None = None
+
+
+@dataclass(frozen=True)
+class Review:
+    reviewer: str
+    reviewed_on: dt.date
+    note: str | None
+
+
+@dataclass(frozen=True)
 class Report:
     meta: Meta
     target: float
@@ -124,6 +144,7 @@ class Report:
     annex: tuple[AnnexSection, ...]
     levels: dict[int, str] = field(default_factory=dict)
     direction: str = "ltr"
+    review: Review | None = None
 
 
 def answer_text(question: Question, value: Any, lang: str = "en") -> str:
@@ -209,28 +230,54 @@ def _reason(gap: TopicGap, lang: str) -> Reason:
     )
 
 
-def _recommendation_views(recs: list[Recommendation], lang: str) -> tuple[RecommendationView, ...]:
+def _view(rec: Recommendation, rank: int, lang: str, priority: str | None = None, adjusted_reason: str | None = None) -> RecommendationView:
     t = Translator(lang)
-    return tuple(
-        RecommendationView(
-            rank=i,
-            anchor=f"rec-{i}",
-            priority=rec.priority,
-            priority_label=priority_label(rec.priority, t),
-            resource_id=rec.resource.id,
-            resource_title=tr(rec.resource.title, lang),
-            title_in_english=lang != "en" and lang not in rec.resource.title,
-            part_id=rec.part.id,
-            part_title=tr(rec.part.title, lang),
-            publisher=rec.resource.publisher,
-            year=rec.resource.year,
-            url=rec.resource.url,
-            availability=tr(AVAILABILITY_LABELS[rec.resource.availability], lang),
-            audiences=tuple(tr(AUDIENCE_LABELS[a], lang) for a in rec.part.audiences),
-            reasons=tuple(_reason(g, lang) for g in rec.gaps),
-        )
-        for i, rec in enumerate(recs, start=1)
+    priority = priority or rec.priority
+    return RecommendationView(
+        rank=rank,
+        anchor=f"rec-{rank}",
+        priority=priority,
+        priority_label=priority_label(priority, t),
+        resource_id=rec.resource.id,
+        resource_title=tr(rec.resource.title, lang),
+        title_in_english=lang != "en" and lang not in rec.resource.title,
+        part_id=rec.part.id,
+        part_title=tr(rec.part.title, lang),
+        publisher=rec.resource.publisher,
+        year=rec.resource.year,
+        url=rec.resource.url,
+        availability=tr(AVAILABILITY_LABELS[rec.resource.availability], lang),
+        audiences=tuple(tr(AUDIENCE_LABELS[a], lang) for a in rec.part.audiences),
+        reasons=tuple(_reason(g, lang) for g in rec.gaps),
+        adjusted_reason=adjusted_reason,
     )
+
+
+def apply_adjustments(
+    recs: list[Recommendation], adjustments: list[AdjustmentSpec], catalogue: Catalogue
+) -> list[tuple[Recommendation, str, str | None]]:
+    """The computed list with a reviewer's changes, in order: (recommendation, priority, reason
+    of the change or None). The latest change to a part wins."""
+    final: dict[tuple[str, str], tuple[Recommendation, str, str | None]] = {
+        (r.resource.id, r.part.id): (r, r.priority, None) for r in recs
+    }
+    for adj in adjustments:
+        key = (adj.resource_id, adj.part_id)
+        if adj.action == "remove":
+            final.pop(key, None)
+        elif adj.action in ("add", "priority"):
+            try:
+                resource = catalogue.resource(adj.resource_id)
+                part = next(p for p in resource.parts if p.id == adj.part_id)
+            except StopIteration:
+                continue
+            rec = final[key][0] if key in final else Recommendation(resource, part, ())
+            final[key] = (rec, adj.priority or rec.priority if rec.gaps else adj.priority or "medium", adj.reason)
+    return sorted(final.values(), key=lambda item: PRIORITY_ORDER[item[1]])
+
+
+def _recommendation_views(final: list[tuple[Recommendation, str, str | None]], lang: str) -> tuple[RecommendationView, ...]:
+    return tuple(_view(rec, i, lang, priority, reason) for i, (rec, priority, reason) in enumerate(final, start=1))
 
 
 def _plan(recs: list[Recommendation], views: tuple[RecommendationView, ...], lang: str) -> tuple[PlanGroup, ...]:
@@ -297,6 +344,8 @@ def build_report(
     answers: Mapping[str, Any],
     info: Mapping[str, Any] | None = None,
     lang: str = "en",
+    adjustments: list[AdjustmentSpec] | None = None,
+    review: Review | None = None,
 ) -> Report:
     """info: reference, date and status of the assessment. lang: the report's language."""
     info = info or {}
@@ -304,19 +353,22 @@ def build_report(
     agency_type = answers.get("agency_type")
     scores = score(questionnaire, answers)
     gaps = find_gaps(questionnaire, scores, agency_type)
-    recs = recommend(questionnaire, catalogue, scores, agency_type)
-    views = _recommendation_views(recs, lang)
+    computed = recommend(questionnaire, catalogue, scores, agency_type)
+    final = apply_adjustments(computed, adjustments or [], catalogue)
+    recs = [rec for rec, _priority, _reason in final]
+    views = _recommendation_views(final, lang)
     overall = scores.overall or Score(questionnaire.target_level)
     return Report(
         meta=_meta(questionnaire, answers, info, lang),
         target=questionnaire.target_level,
         overall_level=overall.level,
         overall_coverage=overall.coverage,
-        summary=_summary(questionnaire, gaps, recs, overall, lang),
+        summary=_summary(questionnaire, gaps, computed, overall, lang),
         sections=_section_findings(questionnaire, scores, answers, lang),
         recommendations=views,
         plan=_plan(recs, views, lang),
         annex=_annex(questionnaire, answers, lang),
         levels={k: tr(v, lang) for k, v in questionnaire.levels.items()},
         direction=Translator(lang).direction,
+        review=review,
     )

@@ -40,10 +40,17 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(config.ROOT / "migrations"))
     csrf.init_app(app)
 
-    from . import i18n
-    from .views import errors, report, wizard
+    from . import accounts, i18n
+    from .views import admin, auth, errors, portfolio, report, review, wizard
 
     i18n.init_app(app)
+    accounts.login_manager.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("TNA_RATELIMIT_STORAGE", "memory://"))
+    accounts.limiter.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(review.bp)
+    app.register_blueprint(portfolio.bp)
 
     app.register_blueprint(wizard.bp)
     app.register_blueprint(report.bp)
@@ -93,3 +100,7 @@ def _template_helpers(app: Flask) -> None:
         return tr(text, current_language())
 
     app.jinja_env.globals["answer_text"] = lambda question, value: answer_text(question, value, current_language())
+
+    from .status import status_label
+
+    app.jinja_env.globals["status_label"] = status_label

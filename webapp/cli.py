@@ -110,3 +110,57 @@ def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+@main.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.password_option()
+def create_admin(email: str, name: str, password: str) -> None:
+    """Create the first administrator."""
+    from . import accounts, create_app
+
+    app = create_app()
+    with app.app_context():
+        problem = accounts.password_problem(password, email)
+        if problem:
+            raise click.ClickException(problem)
+        if accounts.find_user(email):
+            raise click.ClickException(f"An account for {email} already exists.")
+        accounts.create_user(email, name, "admin", password)
+    click.echo(f"Administrator {email} created. Sign in at /sign-in.")
+
+
+DEMO_USERS = (
+    ("official@demo.test", "Demo Official", "official"),
+    ("ta@demo.test", "Demo TA Officer", "ta"),
+    ("donor@demo.test", "Demo Donor", "donor"),
+    ("admin@demo.test", "Demo Administrator", "admin"),
+)
+DEMO_PASSWORD = "demo-password-for-local-use"
+
+
+@main.command("demo-users")
+def demo_users() -> None:
+    """Create demo accounts, for local development on the embedded database only."""
+    from . import accounts, create_app
+    from .db import db
+    from .models import Agency
+
+    app = create_app()
+    if app.config["TNA_ENV"] == "production" or not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        click.echo("Demo accounts are only created for local development on SQLite.")
+        return
+    with app.app_context():
+        for email, name, role in DEMO_USERS:
+            if accounts.find_user(email) is None:
+                agency_id = None
+                if role == "official":
+                    agency = Agency(country="KE", name="Demo Coast Guard", agency_type="coast-guard")
+                    db.session.add(agency)
+                    db.session.commit()
+                    agency_id = agency.id
+                accounts.create_user(email, name, role, DEMO_PASSWORD, agency_id=agency_id)
+    click.echo("Demo accounts (local development only), password: " + DEMO_PASSWORD)
+    for email, _name, role in DEMO_USERS:
+        click.echo(f"  {role:9} {email}")

@@ -54,6 +54,12 @@ def from_environment() -> dict:
         # Behind HTTPS, set TNA_HTTPS=1: cookies get the Secure flag and HSTS is sent.
         "SESSION_COOKIE_SECURE": os.environ.get("TNA_HTTPS") == "1",
         "TNA_BEHIND_PROXY": os.environ.get("TNA_BEHIND_PROXY") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": os.environ.get("TNA_HTTPS") == "1",
+        # Sign-in throttling is shared by all workers only with a shared store, e.g. redis://.
+        "TNA_RATELIMIT_STORAGE": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "TNA_ENV": os.environ.get("TNA_ENV", "development"),
         "TNA_QUESTIONNAIRE": os.environ.get("TNA_QUESTIONNAIRE"),
         "TNA_CATALOGUE": os.environ.get("TNA_CATALOGUE"),
     }

@@ -13,8 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import db
 
-DRAFT = "draft"
-SUBMITTED = "submitted"
+from .status import DRAFT, EDITABLE, SUBMITTED  # noqa: E402
 
 
 def _now() -> dt.datetime:
@@ -56,6 +55,10 @@ class Assessment(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(default=_now, onupdate=_now)
     submitted_at: Mapped[dt.datetime | None] = mapped_column()
     version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+    reviewed_by: Mapped[str | None] = mapped_column(ForeignKey("user_account.id", name="fk_assessment_reviewed_by"))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column()
+    published_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    review_note: Mapped[str | None] = mapped_column(String(4000))
     # Sent with the start form, so that a double-clicked "Start" creates one assessment.
     creation_key: Mapped[str | None] = mapped_column(String(64))
 
@@ -69,7 +72,8 @@ class Assessment(db.Model):
 
     @property
     def submitted(self) -> bool:
-        return self.status == SUBMITTED
+        """Sent for review: the official can no longer change the answers."""
+        return self.status not in EDITABLE
 
     @property
     def reference(self) -> str:
@@ -105,9 +109,150 @@ class Answer(db.Model):
     # The assessment version that last wrote this answer: a page rendered at an older version
     # must not silently overwrite it.
     revision: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+    # Free text the official marked as confidential is never shown to donors.
+    confidential: Mapped[bool] = mapped_column(default=False, server_default="0")
     updated_at: Mapped[dt.datetime] = mapped_column(default=_now, onupdate=_now)
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
+
+
+ROLES = ("official", "ta", "donor", "admin")
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(db.Model):
+    """A signed-in person. Officials may also work with a private link alone, with no account."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
+    email: Mapped[str] = mapped_column(String(254), unique=True, index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    agency_id: Mapped[str | None] = mapped_column(ForeignKey("agency.id"))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Part of the login cookie; changing it signs the user out everywhere.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=_now)
+
+    agency: Mapped[Agency | None] = relationship()
+
+    # Flask-Login's interface.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_token}"
+
+
+class Invitation(db.Model):
+    """An invitation to set a password. Only a hash of its token is stored."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    invited_by: Mapped[str | None] = mapped_column(ForeignKey("user_account.id"))
+    expires_at: Mapped[dt.datetime] = mapped_column()
+    accepted_at: Mapped[dt.datetime | None] = mapped_column()
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class AuditEvent(db.Model):
+    """Who did what, when, with the values before and after."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    assessment_id: Mapped[str | None] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[str | None] = mapped_column(ForeignKey("user_account.id"))
+    action: Mapped[str] = mapped_column(String(64))
+    before: Mapped[Any] = mapped_column(JSON, nullable=True)
+    after: Mapped[Any] = mapped_column(JSON, nullable=True)
+    at: Mapped[dt.datetime] = mapped_column(default=_now, index=True)
+
+    actor: Mapped[User | None] = relationship()
+
+
+class Comment(db.Model):
+    """A TA officer's comment on a section or an answer; a clarification request goes back to
+    the official and is shown on the page it is about."""
+
+    __tablename__ = "review_comment"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[str | None] = mapped_column(ForeignKey("user_account.id"))
+    section_id: Mapped[str | None] = mapped_column(String(80))
+    question_id: Mapped[str | None] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(String(4000))
+    clarification: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=_now)
+
+    author: Mapped[User | None] = relationship()
+
+
+class Adjustment(db.Model):
+    """A person's change to the computed recommendations: add, remove or re-prioritize a part."""
+
+    __tablename__ = "recommendation_adjustment"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[str | None] = mapped_column(ForeignKey("user_account.id"))
+    resource_id: Mapped[str] = mapped_column(String(80))
+    part_id: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(16))  # add, remove, priority
+    priority: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(2000))
+    created_at: Mapped[dt.datetime] = mapped_column(default=_now)
+
+    author: Mapped[User | None] = relationship()
+
+
+class PublishedScore(db.Model):
+    """A section's level in a published assessment, kept so the portfolio aggregates in SQL."""
+
+    __tablename__ = "published_score"
+
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True)
+    section_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    level: Mapped[float | None] = mapped_column()
+    gap: Mapped[float | None] = mapped_column()
+
+
+class PublishedGap(db.Model):
+    __tablename__ = "published_gap"
+
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True)
+    topic_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    gap: Mapped[float] = mapped_column()
+
+
+class PublishedRecommendation(db.Model):
+    __tablename__ = "published_recommendation"
+
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True)
+    resource_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    part_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    priority: Mapped[str] = mapped_column(String(16))
+    audiences: Mapped[str] = mapped_column(String(200))
+    adjusted: Mapped[bool] = mapped_column(default=False)
 
 
 class RenderedReport(db.Model):

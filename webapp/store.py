@@ -14,12 +14,15 @@ from questionnaires import Questionnaire
 from questionnaires.answers import is_empty
 
 from .db import db
-from .models import SUBMITTED, Agency, Answer, Assessment
+from .models import Agency, Answer, Assessment, Comment
+from .status import CLARIFICATION, SUBMITTED
 
 TOKEN_MAX = 64
 
 
-def create_assessment(questionnaire: Questionnaire, language: str = "en", creation_key: str | None = None) -> Assessment:
+def create_assessment(
+    questionnaire: Questionnaire, language: str = "en", creation_key: str | None = None, agency_id: str | None = None
+) -> Assessment:
     """A new assessment; the same creation key (a double-clicked Start) returns the first one."""
     if creation_key:
         existing = db.session.scalar(select(Assessment).where(Assessment.creation_key == creation_key))
@@ -30,6 +33,7 @@ def create_assessment(questionnaire: Questionnaire, language: str = "en", creati
         questionnaire_version=questionnaire.version,
         language=language,
         creation_key=creation_key or None,
+        agency_id=agency_id,
     )
     db.session.add(assessment)
     try:
@@ -70,7 +74,23 @@ def newer_answers(assessment: Assessment, base_version: int, values: Mapping[str
     }
 
 
-def save_answers(assessment: Assessment, values: Mapping[str, Any]) -> None:
+def confidential_ids(assessment: Assessment) -> set[str]:
+    return set(db.session.scalars(
+        select(Answer.question_id).where(Answer.assessment_id == assessment.id, Answer.confidential.is_(True))
+    ))
+
+
+def clarifications(assessment: Assessment, section_id: str) -> list[Comment]:
+    """Questions a reviewer sent back about this page, while the official can still answer."""
+    if assessment.status != CLARIFICATION:
+        return []
+    return list(db.session.scalars(
+        select(Comment).where(Comment.assessment_id == assessment.id, Comment.clarification.is_(True),
+                              Comment.section_id == section_id).order_by(Comment.created_at)
+    ))
+
+
+def save_answers(assessment: Assessment, values: Mapping[str, Any], confidential: Mapping[str, bool] | None = None) -> None:
     """Upsert answers; an empty value removes the stored answer. One transaction.
 
     The assessment's version column goes up by one with every save; a concurrent save of the
@@ -84,10 +104,14 @@ def save_answers(assessment: Assessment, values: Mapping[str, Any]) -> None:
             if row is not None:
                 db.session.delete(row)
         elif row is None:
-            db.session.add(Answer(assessment_id=assessment.id, question_id=question_id, value=value, revision=revision))
-        elif row.value != value:
-            row.value = value
-            row.revision = revision
+            db.session.add(Answer(assessment_id=assessment.id, question_id=question_id, value=value, revision=revision,
+                                  confidential=bool((confidential or {}).get(question_id))))
+        else:
+            if row.value != value:
+                row.value = value
+                row.revision = revision
+            if confidential is not None and question_id in confidential:
+                row.confidential = bool(confidential[question_id])
     _sync_agency(assessment, values)
     assessment.updated_at = dt.datetime.now(dt.timezone.utc)
     assessment.forget_values()
@@ -110,7 +134,7 @@ def _sync_agency(assessment: Assessment, values: Mapping[str, Any]) -> None:
 
 
 def submit(assessment: Assessment) -> None:
-    if assessment.status == SUBMITTED:
+    if assessment.submitted:
         return
     assessment.status = SUBMITTED
     assessment.submitted_at = dt.datetime.now(dt.timezone.utc)

@@ -121,8 +121,11 @@ def submit_page(
     if to_save:
         # The assessment records the language it is being answered in.
         assessment.language = lang
+        # Free text may be marked confidential: donors never see it.
+        marked = set(formdata.getlist("confidential")) if hasattr(formdata, "getlist") else set()
+        confidential = {q.id: q.id in marked for q in result.visible if q.type == "text" and q.id in to_save}
         try:
-            save_answers(assessment, to_save)
+            save_answers(assessment, to_save, confidential)
         except StaleDataError:
             # Another save of this assessment committed between our read and our write.
             db.session.rollback()

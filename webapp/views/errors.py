@@ -18,6 +18,9 @@ MESSAGES = {
     405: (_l("That action is not possible here"), _l("Go back and use the buttons on the page.")),
     409: (_l("This assessment can no longer be changed"), _l("It has been submitted. You can still read and download the report.")),
     413: (_l("Too much text"), _l("A page can send at most %(size)s KB. Shorten your longest answers and send the page again. Answers you saved before are safe.", size=MAX_REQUEST_BYTES // 1024)),
+    401: (_l("Sign in to see this page"), _l("This page is for signed-in users.")),
+    403: (_l("You cannot see this page"), _l("Your account does not give access to it. If you think it should, ask an administrator.")),
+    429: (_l("Too many attempts"), _l("Wait a few minutes, then try again.")),
     503: (_l("The service is not available right now"), _l("The database cannot be reached. Answers you saved before are safe. Wait a minute, then reload the page or send it again.")),
     500: (_l("Something went wrong on our side"), _l("Try again in a few minutes. Answers you saved before are safe.")),
 }

@@ -7,6 +7,7 @@ import secrets
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from .. import store
 from ..wizard import STATUS_LABELS, blank_page, incomplete, neighbours, steps, submit_page
@@ -26,7 +27,8 @@ def start():
 @bp.post("/start")
 def create():
     key = request.form.get("creation_key", "")[:64] or None
-    assessment = store.create_assessment(questionnaire(), current_language(), creation_key=key)
+    agency_id = current_user.agency_id if current_user.is_authenticated and current_user.role == "official" else None
+    assessment = store.create_assessment(questionnaire(), current_language(), creation_key=key, agency_id=agency_id)
     return redirect(url_for("wizard.section", token=assessment.token, section_id="profile"))
 
 
@@ -90,6 +92,8 @@ def section(token: str, section_id: str):
     return render_template(
         "section.html", assessment=assessment, step=current, page=page, before=before,
         after=after, total=len(all_steps) - 1, return_to_check=return_to_check,
+        questions_from_reviewer=store.clarifications(assessment, section_id),
+        confidential_ids=set(request.form.getlist("confidential")) if request.method == "POST" else store.confidential_ids(assessment),
     ), (409 if page.conflicts else 200)
 
 

@@ -1,0 +1,167 @@
+"""Accounts: password rules, hashing, sign-in sessions, invitations, roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Callable
+from functools import lru_cache, wraps
+
+from flask import abort, session
+from flask_babel import lazy_gettext as _l
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, current_user, login_user, logout_user
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .db import db
+from .models import ROLES, Invitation, User, new_session_token
+
+MIN_PASSWORD = 12
+MAX_PASSWORD = 256
+INVITATION_DAYS = 7
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.sign_in"
+login_manager.login_message = _l("Sign in to see this page.")
+login_manager.session_protection = "strong"
+limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+
+
+@lru_cache(maxsize=1)
+def _common_passwords() -> frozenset[str]:
+    """30,000 most common passwords, from the zxcvbn package."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def password_problem(password: str, email: str = "") -> str | None:
+    """Current guidance (NIST SP 800-63B): a minimum length and a check against common
+    passwords; no rules about character classes."""
+    if len(password) < MIN_PASSWORD:
+        return str(_l("Use at least %(min)s characters. A few words together work well.", min=MIN_PASSWORD))
+    if len(password) > MAX_PASSWORD:
+        return str(_l("Use at most %(max)s characters.", max=MAX_PASSWORD))
+    lowered = password.lower()
+    if lowered in _common_passwords() or (email and lowered == email.lower()) or len(set(password)) < 4:
+        return str(_l("This password is too common or too easy to guess. Choose another one."))
+    return None
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+@login_manager.user_loader
+def load_user(cookie_id: str) -> User | None:
+    user_id, _, token = cookie_id.partition(".")
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or not token or not secrets.compare_digest(token, user.session_token):
+        return None
+    return user
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_user(email)
+    # Hash even when the account does not exist, so timing does not tell which emails exist.
+    stored = user.password_hash if user and user.password_hash else _dummy_hash()
+    ok = check_password_hash(stored, password)
+    return user if ok and user is not None and user.active and user.password_hash else None
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return hash_password(secrets.token_hex(16))
+
+
+def start_session(user: User) -> None:
+    """A fresh session at sign-in: nothing from before it is kept."""
+    session.clear()
+    user.session_token = new_session_token()
+    db.session.commit()
+    login_user(user)
+
+
+def end_session() -> None:
+    """Sign out here and everywhere: the token in every existing cookie stops working."""
+    if current_user.is_authenticated:
+        current_user.session_token = new_session_token()
+        db.session.commit()
+    logout_user()
+    session.clear()
+
+
+def create_user(email: str, name: str, role: str, password: str | None = None, agency_id: str | None = None) -> User:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    user = User(email=email.strip().lower(), name=name.strip(), role=role, agency_id=agency_id,
+                password_hash=hash_password(password) if password else None)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invite(user: User, invited_by: User | None) -> str:
+    """A single-use link to set a password, valid for a week. Returns the token."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(Invitation(
+        token_hash=_token_hash(token), user_id=user.id, invited_by=invited_by.id if invited_by else None,
+        expires_at=_utcnow() + dt.timedelta(days=INVITATION_DAYS),
+    ))
+    db.session.commit()
+    return token
+
+
+def open_invitation(token: str) -> Invitation | None:
+    """The invitation behind a token, if it is unused and not expired."""
+    if not token or len(token) > 100:
+        return None
+    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _token_hash(token)))
+    if invitation is None or invitation.accepted_at is not None:
+        return None
+    if _aware(invitation.expires_at) < _utcnow():
+        return None
+    return invitation
+
+
+def accept_invitation(invitation: Invitation, password: str) -> User:
+    invitation.accepted_at = _utcnow()
+    invitation.user.password_hash = hash_password(password)
+    db.session.commit()
+    return invitation.user
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def role_required(*roles: str) -> Callable:
+    """Signed in with one of these roles, or 403 (401 and the sign-in page when signed out)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

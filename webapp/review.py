@@ -1,0 +1,146 @@
+"""What a technical-assistance officer does to an assessment. Every change is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from questionnaires.scoring import score
+from reports.build import AdjustmentSpec, Review, apply_adjustments
+from reports.recommend import find_gaps, recommend
+
+from .db import db
+from .models import (
+    Adjustment, Agency, Assessment, AuditEvent, Comment, PublishedGap, PublishedRecommendation,
+    PublishedScore, User,
+)
+from .status import CLARIFICATION, PUBLISHED, REVIEWED, SUBMITTED
+
+REVIEWABLE = (SUBMITTED, CLARIFICATION, REVIEWED, PUBLISHED)
+
+
+def audit(assessment: Assessment | None, actor: User | None, action: str, before: Any = None, after: Any = None) -> None:
+    db.session.add(AuditEvent(
+        assessment_id=assessment.id if assessment else None, actor_id=actor.id if actor else None,
+        action=action, before=before, after=after,
+    ))
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def queue(filters: dict[str, str], sort: str) -> list[tuple[Assessment, Agency | None]]:
+    """Assessments sent for review, filtered and sorted in SQL."""
+    query = select(Assessment, Agency).outerjoin(Agency, Assessment.agency_id == Agency.id).where(
+        Assessment.status.in_(REVIEWABLE)
+    )
+    if filters.get("country"):
+        query = query.where(Agency.country == filters["country"])
+    if filters.get("agency_type"):
+        query = query.where(Agency.agency_type == filters["agency_type"])
+    if filters.get("status") in REVIEWABLE:
+        query = query.where(Assessment.status == filters["status"])
+    for key, op in (("from", "__ge__"), ("to", "__le__")):
+        try:
+            day = dt.date.fromisoformat(filters.get(key) or "")
+        except ValueError:
+            continue
+        bound = dt.datetime.combine(day, dt.time.max if key == "to" else dt.time.min)
+        query = query.where(getattr(Assessment.submitted_at, op)(bound))
+    order = {
+        "country": (Agency.country, Agency.name),
+        "agency": (Agency.name,),
+        "status": (Assessment.status, Assessment.submitted_at.desc()),
+        "oldest": (Assessment.submitted_at,),
+    }.get(sort, (Assessment.submitted_at.desc(),))
+    return list(db.session.execute(query.order_by(*order)).tuples())
+
+
+def comments(assessment: Assessment) -> list[Comment]:
+    return list(db.session.scalars(select(Comment).where(Comment.assessment_id == assessment.id).order_by(Comment.created_at)))
+
+
+def adjustments(assessment: Assessment) -> list[Adjustment]:
+    return list(db.session.scalars(select(Adjustment).where(Adjustment.assessment_id == assessment.id).order_by(Adjustment.created_at)))
+
+
+def adjustment_specs(assessment: Assessment) -> list[AdjustmentSpec]:
+    return [AdjustmentSpec(a.resource_id, a.part_id, a.action, a.reason, a.priority) for a in adjustments(assessment)]
+
+
+def trail(assessment: Assessment) -> list[AuditEvent]:
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.assessment_id == assessment.id).order_by(AuditEvent.at, AuditEvent.id)))
+
+
+def review_info(assessment: Assessment) -> Review | None:
+    if assessment.reviewed_at is None:
+        return None
+    reviewer = db.session.get(User, assessment.reviewed_by) if assessment.reviewed_by else None
+    return Review(reviewer.name if reviewer else "", assessment.reviewed_at.date(), assessment.review_note)
+
+
+def add_comment(assessment: Assessment, author: User, text: str, section_id: str | None, question_id: str | None, clarification: bool) -> None:
+    comment = Comment(assessment_id=assessment.id, author_id=author.id, text=text, section_id=section_id,
+                      question_id=question_id, clarification=clarification)
+    db.session.add(comment)
+    after = {"text": text, "section": section_id, "question": question_id}
+    if clarification:
+        before_status = assessment.status
+        assessment.status = CLARIFICATION
+        audit(assessment, author, "clarification asked", {"status": before_status}, dict(after, status=CLARIFICATION))
+    else:
+        audit(assessment, author, "comment", None, after)
+    db.session.commit()
+
+
+def adjust(assessment: Assessment, author: User, resource_id: str, part_id: str, action: str, priority: str | None, reason: str) -> None:
+    db.session.add(Adjustment(assessment_id=assessment.id, author_id=author.id, resource_id=resource_id,
+                              part_id=part_id, action=action, priority=priority, reason=reason))
+    audit(assessment, author, f"recommendation {action}", None,
+          {"resource": resource_id, "part": part_id, "priority": priority, "reason": reason})
+    db.session.commit()
+
+
+def set_note(assessment: Assessment, author: User, note: str) -> None:
+    before = assessment.review_note
+    assessment.review_note = note or None
+    audit(assessment, author, "report note", {"note": before}, {"note": assessment.review_note})
+    db.session.commit()
+
+
+def mark_reviewed(assessment: Assessment, author: User) -> None:
+    before = {"status": assessment.status}
+    assessment.status = REVIEWED
+    assessment.reviewed_by = author.id
+    assessment.reviewed_at = _now()
+    audit(assessment, author, "reviewed", before, {"status": REVIEWED})
+    db.session.commit()
+
+
+def publish(assessment: Assessment, author: User, questionnaire, catalogue) -> None:
+    """Publish, and keep the figures the donors' portfolio aggregates in SQL."""
+    answers = assessment.answer_values()
+    scores = score(questionnaire, answers)
+    agency_type = answers.get("agency_type")
+    computed = recommend(questionnaire, catalogue, scores, agency_type)
+    final = apply_adjustments(computed, adjustment_specs(assessment), catalogue)
+    for table in (PublishedScore, PublishedGap, PublishedRecommendation):
+        db.session.execute(delete(table).where(table.assessment_id == assessment.id))
+    for section_id, sc in scores.sections.items():
+        if section_id != questionnaire.profile.id:
+            db.session.add(PublishedScore(assessment_id=assessment.id, section_id=section_id, level=sc.level, gap=sc.gap))
+    for gap in find_gaps(questionnaire, scores, agency_type):
+        db.session.add(PublishedGap(assessment_id=assessment.id, topic_id=gap.topic.id, gap=gap.score.gap or 0))
+    for rec, priority, reason in final:
+        db.session.add(PublishedRecommendation(
+            assessment_id=assessment.id, resource_id=rec.resource.id, part_id=rec.part.id, priority=priority,
+            audiences=",".join(rec.part.audiences), adjusted=reason is not None,
+        ))
+    before = {"status": assessment.status}
+    assessment.status = PUBLISHED
+    assessment.published_at = _now()
+    audit(assessment, author, "published", before, {"status": PUBLISHED})
+    db.session.commit()

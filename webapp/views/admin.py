@@ -1,0 +1,51 @@
+"""Administrators invite people and give them a role."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import EmailField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length
+
+from .. import accounts
+from ..db import db
+from ..models import Agency, User
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+ROLE_LABELS = {"official": _l("National official"), "ta": _l("Technical-assistance officer"),
+               "donor": _l("Donor"), "admin": _l("Administrator")}
+
+
+class InviteForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the person's name")), Length(max=200)])
+    email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter an email address")), Email(_l("Enter an email address like name@example.org")), Length(max=254)])
+    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+    agency = SelectField(_l("Agency (for officials)"), choices=[], validate_choice=True)
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@accounts.role_required("admin")
+def users():
+    agencies = db.session.scalars(select(Agency).where(Agency.name.is_not(None)).order_by(Agency.name)).all()
+    form = InviteForm()
+    form.agency.choices = [("", "—")] + [(a.id, f"{a.name} ({a.country or '?'})") for a in agencies]
+    link = None
+    if request.method == "POST" and form.validate():
+        if accounts.find_user(form.email.data):
+            form.email.errors.append(_("There is already an account with this email address."))
+        else:
+            user = accounts.create_user(form.email.data, form.name.data, form.role.data,
+                                        agency_id=form.agency.data or None)
+            token = accounts.invite(user, current_user)
+            link = url_for("auth.invitation", token=token, _external=True)
+            flash(_("Invitation created. Send this link to %(name)s; it works once, for 7 days.", name=user.name), "success")
+    people = db.session.scalars(select(User).order_by(User.created_at)).all()
+    return render_template("admin_users.html", form=form, people=people, link=link, role_labels=ROLE_LABELS)

@@ -1,0 +1,104 @@
+"""Sign in, sign out, accept an invitation, and the official's list of assessments."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from .. import accounts
+from ..db import db
+from ..models import Assessment
+from .errors import render_error
+
+bp = Blueprint("auth", __name__)
+
+
+class SignInForm(FlaskForm):
+    class Meta:
+        csrf = False  # CSRFProtect checks every POST
+
+    email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter your email address")), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password")), Length(max=accounts.MAX_PASSWORD)])
+
+
+class SetPasswordForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    password = PasswordField(_l("New password"), validators=[DataRequired(_l("Enter a password"))])
+    confirm = PasswordField(_l("Type the password again"), validators=[DataRequired(_l("Type the password again")), EqualTo("password", _l("The two passwords are not the same"))])
+
+
+def _safe_next(target: str | None) -> str | None:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@accounts.limiter.limit("10 per minute;50 per hour", methods=["POST"])
+def sign_in():
+    form = SignInForm()
+    error = None
+    if request.method == "POST" and form.validate():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            accounts.start_session(user)
+            return redirect(_safe_next(request.args.get("next")) or url_for("auth.home"))
+        error = _("The email address or the password is not right.")
+    return render_template("sign_in.html", form=form, error=error), (200 if error is None else 401)
+
+
+@bp.post("/sign-out")
+def sign_out():
+    accounts.end_session()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("wizard.start"))
+
+
+@bp.get("/home")
+def home():
+    """Where each role starts."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.sign_in"))
+    return redirect(url_for({
+        "official": "auth.my_assessments",
+        "ta": "review.index",
+        "donor": "portfolio.index",
+        "admin": "admin.users",
+    }[current_user.role]))
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def invitation(token: str):
+    invite = accounts.open_invitation(token)
+    if invite is None:
+        return render_error(404, _("This invitation link does not work"),
+                            _("It may have expired or been used already. Ask the administrator for a new one."))
+    form = SetPasswordForm()
+    problem = None
+    if request.method == "POST" and form.validate():
+        problem = accounts.password_problem(form.password.data, invite.user.email)
+        if problem is None:
+            user = accounts.accept_invitation(invite, form.password.data)
+            accounts.start_session(user)
+            flash(_("Your password is set. You are signed in."), "success")
+            return redirect(url_for("auth.home"))
+    return render_template("invitation.html", form=form, invite=invite, problem=problem)
+
+
+@bp.get("/my/assessments")
+@accounts.role_required("official")
+def my_assessments():
+    assessments = []
+    if current_user.agency_id:
+        assessments = db.session.scalars(
+            select(Assessment).where(Assessment.agency_id == current_user.agency_id).order_by(Assessment.created_at.desc())
+        ).all()
+    return render_template("my_assessments.html", assessments=assessments)

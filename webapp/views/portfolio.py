@@ -1,0 +1,142 @@
+"""Donors: published reports only, read-only, and aggregates across agencies."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import gettext as _
+
+from questionnaires import tr
+from reports.build import build_report
+from reports.regions import region_names
+from reports.render import render_body
+
+from .. import portfolio, review
+from ..accounts import role_required
+from ..db import db
+from ..i18n import current_language
+from ..models import Answer, Assessment
+from ..status import PUBLISHED
+from .common import catalogue, questionnaire
+
+bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
+READERS = ("donor", "admin", "ta")
+
+
+def _labels(lang: str) -> dict[str, dict[str, str]]:
+    q, c = questionnaire(), catalogue()
+    return {
+        "section": {s.id: tr(s.title, lang) for s in q.sections},
+        "topic": {t.id: tr(t.title, lang) for t in q.topics},
+        "agency_type": {o.id: tr(o.label, lang) for o in q.agency_types()},
+        "part": {f"{r.id}/{p.id}": f"{tr(r.title, lang)}: {tr(p.title, lang)}" for r, p in c.parts()},
+    }
+
+
+@bp.get("/")
+@role_required(*READERS)
+def index():
+    lang = current_language()
+    filters = portfolio.parse_filters(request.args)
+    by_type = portfolio.heat_map(filters, "agency_type")
+    by_country = portfolio.heat_map(filters, "country")
+    return render_template(
+        "portfolio.html", filters=filters, by_type=by_type, by_country=by_country,
+        gaps=portfolio.frequent_gaps(filters), demand=portfolio.demand(filters),
+        published=portfolio.published(filters), labels=_labels(lang), regions=region_names(lang),
+        years=portfolio.years(), sections=questionnaire().sections, min_agencies=portfolio.MIN_AGENCIES,
+        types_shown=sorted({g for g, _ in by_type}), countries_shown=sorted({g for g, _ in by_country}),
+    )
+
+
+def _table(name: str, filters, lang: str) -> tuple[list[str], list[list]]:
+    labels = _labels(lang)
+    if name in ("heat-agency-type", "heat-country"):
+        by = "agency_type" if name == "heat-agency-type" else "country"
+        rows = [[g, labels["section"].get(s, s), level, n] for (g, s), (level, n) in sorted(portfolio.heat_map(filters, by).items())]
+        return [_("Group"), _("Section"), _("Mean level"), _("Agencies")], rows
+    if name == "gaps":
+        return [_("Topic"), _("Agencies"), _("Mean gap")], [[labels["topic"].get(t, t), n, g] for t, n, g in portfolio.frequent_gaps(filters, 100)]
+    if name == "demand":
+        return [_("Resource and part"), _("Agencies"), _("High priority")], [
+            [labels["part"].get(f"{r}/{p}", f"{r}/{p}"), n, h] for r, p, n, h in portfolio.demand(filters, 500)]
+    abort(404)
+
+
+def _csv(header: list[str], rows: list[list], filename: str) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        # A leading =, +, - or @ would run as a formula in a spreadsheet.
+        writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/export/<name>.csv")
+@role_required(*READERS)
+def export_csv(name: str):
+    header, rows = _table(name, portfolio.parse_filters(request.args), current_language())
+    return _csv(header, rows, f"{name}.csv")
+
+
+@bp.get("/export/<name>.xlsx")
+@role_required(*READERS)
+def export_xlsx(name: str):
+    from openpyxl import Workbook
+
+    header, rows = _table(name, portfolio.parse_filters(request.args), current_language())
+    book = Workbook()
+    sheet = book.active
+    sheet.title = name[:31]
+    sheet.append(header)
+    for row in rows:
+        sheet.append([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return Response(out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+
+
+@bp.get("/work-plan.csv")
+@role_required(*READERS)
+def work_plan():
+    lang = current_language()
+    labels = _labels(lang)
+    from reports.catalogue import AUDIENCE_LABELS
+
+    rows = [
+        [agency.name, agency.country, labels["agency_type"].get(agency.agency_type, agency.agency_type), a.reference,
+         tr(catalogue().resource(rec.resource_id).title, lang), labels["part"].get(f"{rec.resource_id}/{rec.part_id}", rec.part_id),
+         rec.priority, "; ".join(tr(AUDIENCE_LABELS[x], lang) for x in rec.audiences.split(",") if x in AUDIENCE_LABELS),
+         _("yes") if rec.adjusted else _("no")]
+        for agency, a, rec in portfolio.work_plan(portfolio.parse_filters(request.args))
+    ]
+    header = [_("Agency"), _("Country"), _("Type of agency"), _("Reference"), _("Resource"), _("Part"),
+              _("Priority"), _("Audience"), _("Changed by the reviewer")]
+    return _csv(header, rows, "work-plan.csv")
+
+
+@bp.get("/report/<assessment_id>")
+@role_required(*READERS)
+def report(assessment_id: str):
+    """A published report, read-only. Free text the official marked confidential is withheld."""
+    assessment = db.session.get(Assessment, assessment_id) if len(assessment_id) <= 36 else None
+    if assessment is None or assessment.status != PUBLISHED:
+        abort(404)
+    answers = assessment.answer_values()
+    hidden = db.session.scalars(
+        db.select(Answer.question_id).where(Answer.assessment_id == assessment.id, Answer.confidential.is_(True))
+    ).all()
+    for question_id in hidden:
+        answers[question_id] = _("[Confidential: not shown]")
+    lang = current_language()
+    built = build_report(
+        questionnaire(), catalogue(), answers,
+        {"reference": assessment.reference, "date": assessment.published_at.date(), "status": _("Published")},
+        lang, review.adjustment_specs(assessment), review.review_info(assessment),
+    )
+    return render_template("portfolio_report.html", report=built, body=render_body(built))

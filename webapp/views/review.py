@@ -1,0 +1,153 @@
+"""Technical-assistance officers: the review queue, one assessment, and what they can do to it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from questionnaires import tr
+from reports.build import build_report
+from reports.render import render_body
+
+from .. import review
+from ..accounts import role_required
+from ..db import db
+from ..i18n import current_language
+from ..models import Assessment
+from ..status import CLARIFICATION, LABELS, PUBLISHED, REVIEWED
+from .common import catalogue, questionnaire
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+STAFF = ("ta", "admin")
+TEXT_LIMIT = 4000
+REASON_LIMIT = 2000
+
+
+def _assessment(assessment_id: str) -> Assessment:
+    """The assessment, if it exists and has been sent for review; drafts stay private."""
+    assessment = db.session.get(Assessment, assessment_id) if len(assessment_id) <= 36 else None
+    if assessment is None or assessment.status not in review.REVIEWABLE:
+        abort(404)
+    return assessment
+
+
+@bp.get("/")
+@role_required(*STAFF)
+def index():
+    filters = {k: request.args.get(k, "")[:40] for k in ("country", "agency_type", "status", "from", "to")}
+    sort = request.args.get("sort", "newest")
+    rows = review.queue(filters, sort)
+    return render_template("review_index.html", rows=rows, filters=filters, sort=sort, statuses=LABELS,
+                           agency_types=questionnaire().agency_types())
+
+
+@bp.get("/<assessment_id>")
+@role_required(*STAFF)
+def show(assessment_id: str):
+    assessment = _assessment(assessment_id)
+    lang = current_language()
+    report = build_report(
+        questionnaire(), catalogue(), assessment.answer_values(),
+        {"reference": assessment.reference, "date": (assessment.submitted_at or assessment.updated_at).date(),
+         "status": str(LABELS[assessment.status])},
+        lang, review.adjustment_specs(assessment), review.review_info(assessment),
+    )
+    parts = [(f"{r.id}/{p.id}", f"{tr(r.title, lang)}: {tr(p.title, lang)}") for r, p in catalogue().parts()]
+    targets = [("", _("The whole assessment"))]
+    for section in questionnaire().applicable_sections(assessment.answer_values()):
+        targets.append((f"section:{section.id}", tr(section.title, lang)))
+        targets += [(f"question:{section.id}:{q.id}", "— " + tr(q.text, lang)) for q in section.questions]
+    return render_template(
+        "review_show.html", a=assessment, report=report, body=render_body(report), parts=parts,
+        targets=targets, comments=review.comments(assessment), trail=review.trail(assessment),
+        can_publish=assessment.status == REVIEWED, published=assessment.status == PUBLISHED,
+    )
+
+
+def _text(name: str, limit: int) -> str | None:
+    value = (request.form.get(name) or "").strip()
+    if not value:
+        flash(_("Write something first."), "error")
+        return None
+    if len(value) > limit:
+        flash(_("Keep this to %(limit)s characters or fewer.", limit=limit), "error")
+        return None
+    return value
+
+
+@bp.post("/<assessment_id>/comment")
+@role_required(*STAFF)
+def comment(assessment_id: str):
+    assessment = _assessment(assessment_id)
+    text = _text("text", TEXT_LIMIT)
+    target = request.form.get("target", "")
+    section_id = question_id = None
+    if target.startswith("section:"):
+        section_id = target.split(":", 1)[1]
+    elif target.startswith("question:"):
+        _kind, section_id, question_id = (target.split(":", 2) + ["", ""])[:3]
+    if section_id is not None and questionnaire().section(section_id) is None:
+        abort(400)
+    clarification = request.form.get("clarification") == "yes"
+    if text:
+        if clarification and assessment.status == PUBLISHED:
+            flash(_("A published assessment cannot be sent back."), "error")
+        else:
+            review.add_comment(assessment, current_user, text, section_id, question_id, clarification)
+            flash(_("Clarification asked: the assessment is back with the official.") if clarification else _("Comment saved."), "success")
+    return redirect(url_for("review.show", assessment_id=assessment.id))
+
+
+@bp.post("/<assessment_id>/adjust")
+@role_required(*STAFF)
+def adjust(assessment_id: str):
+    assessment = _assessment(assessment_id)
+    resource_id, _sep, part_id = request.form.get("part", "").partition("/")
+    action = request.form.get("action")
+    priority = request.form.get("priority") or None
+    known = {(r.id, p.id) for r, p in catalogue().parts()}
+    if (resource_id, part_id) not in known or action not in ("add", "remove", "priority") or priority not in (None, "high", "medium", "low"):
+        abort(400)
+    reason = _text("reason", REASON_LIMIT)
+    if reason:
+        review.adjust(assessment, current_user, resource_id, part_id, action, priority, reason)
+        flash(_("Recommendation changed."), "success")
+    return redirect(url_for("review.show", assessment_id=assessment.id) + "#recommendations")
+
+
+@bp.post("/<assessment_id>/note")
+@role_required(*STAFF)
+def note(assessment_id: str):
+    assessment = _assessment(assessment_id)
+    text = (request.form.get("note") or "").strip()
+    if len(text) > TEXT_LIMIT:
+        flash(_("Keep this to %(limit)s characters or fewer.", limit=TEXT_LIMIT), "error")
+    else:
+        review.set_note(assessment, current_user, text)
+        flash(_("Note saved."), "success")
+    return redirect(url_for("review.show", assessment_id=assessment.id))
+
+
+@bp.post("/<assessment_id>/reviewed")
+@role_required(*STAFF)
+def reviewed(assessment_id: str):
+    assessment = _assessment(assessment_id)
+    if assessment.status in (CLARIFICATION, PUBLISHED):
+        flash(_("This assessment cannot be marked as reviewed now."), "error")
+    else:
+        review.mark_reviewed(assessment, current_user)
+        flash(_("Marked as reviewed."), "success")
+    return redirect(url_for("review.show", assessment_id=assessment.id))
+
+
+@bp.post("/<assessment_id>/publish")
+@role_required(*STAFF)
+def publish(assessment_id: str):
+    assessment = _assessment(assessment_id)
+    if assessment.status != REVIEWED:
+        flash(_("Mark the assessment as reviewed before you publish it."), "error")
+    else:
+        review.publish(assessment, current_user, questionnaire(), catalogue())
+        flash(_("Published. Donors can now read the report."), "success")
+    return redirect(url_for("review.show", assessment_id=assessment.id))
