@@ -121,7 +121,7 @@ def create_admin(email: str, name: str, password: str) -> None:
     from . import accounts, create_app
 
     app = create_app()
-    with app.app_context():
+    with app.test_request_context():
         problem = accounts.password_problem(password, email)
         if problem:
             raise click.ClickException(problem)

@@ -91,7 +91,7 @@ def demand(filters: Filters, limit: int = 15) -> list[tuple[str, str, int, int]]
 
 def published(filters: Filters) -> list[tuple[Assessment, Agency]]:
     query = select(Assessment, Agency).join(Agency, Agency.id == Assessment.agency_id).order_by(Assessment.published_at.desc())
-    return list(db.session.execute(_published(query, filters)).tuples())
+    return list(db.session.execute(_published(query, filters)).all())
 
 
 def work_plan(filters: Filters) -> list[tuple[Agency, Assessment, PublishedRecommendation]]:
@@ -101,7 +101,7 @@ def work_plan(filters: Filters) -> list[tuple[Agency, Assessment, PublishedRecom
         .join(Agency, Agency.id == Assessment.agency_id)
         .order_by(Agency.name, PublishedRecommendation.priority)
     )
-    return list(db.session.execute(_published(query, filters)).tuples())
+    return list(db.session.execute(_published(query, filters)).all())
 
 
 def years() -> list[int]:

@@ -56,7 +56,7 @@ def queue(filters: dict[str, str], sort: str) -> list[tuple[Assessment, Agency |
         "status": (Assessment.status, Assessment.submitted_at.desc()),
         "oldest": (Assessment.submitted_at,),
     }.get(sort, (Assessment.submitted_at.desc(),))
-    return list(db.session.execute(query.order_by(*order)).tuples())
+    return list(db.session.execute(query.order_by(*order)).all())
 
 
 def comments(assessment: Assessment) -> list[Comment]:

@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import EmailField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 from .. import accounts
@@ -27,7 +28,7 @@ class InviteForm(FlaskForm):
 
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the person's name")), Length(max=200)])
     email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter an email address")), Email(_l("Enter an email address like name@example.org")), Length(max=254)])
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+    role = SelectField(_l("Role"), choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()])
     agency = SelectField(_l("Agency (for officials)"), choices=[], validate_choice=True)
 
 
@@ -36,7 +37,7 @@ class InviteForm(FlaskForm):
 def users():
     agencies = db.session.scalars(select(Agency).where(Agency.name.is_not(None)).order_by(Agency.name)).all()
     form = InviteForm()
-    form.agency.choices = [("", "—")] + [(a.id, f"{a.name} ({a.country or '?'})") for a in agencies]
+    form.agency.choices = [SelectChoice("", "—")] + [SelectChoice(a.id, f"{a.name} ({a.country or '?'})") for a in agencies]
     link = None
     if request.method == "POST" and form.validate():
         if accounts.find_user(form.email.data):

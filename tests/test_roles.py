@@ -1,0 +1,283 @@
+"""Accounts and roles: officials, TA officers, donors, administrators."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import Browser
+from tests.helpers import PROFILE, form_data
+from tests.test_journey import start, walk
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def people(app):
+    from webapp import accounts
+    from webapp.db import db
+    from webapp.models import Agency
+
+    with app.app_context():
+        agency = Agency(country="KE", name="Kenya Coast Guard", agency_type="coast-guard")
+        other = Agency(country="GH", name="Ghana Immigration", agency_type="immigration")
+        db.session.add_all([agency, other])
+        db.session.commit()
+        users = {
+            "official": accounts.create_user("official@x.test", "Olu Official", "official", PASSWORD, agency.id),
+            "other_official": accounts.create_user("other@x.test", "Other Official", "official", PASSWORD, other.id),
+            "ta": accounts.create_user("ta@x.test", "Tara Reviewer", "ta", PASSWORD),
+            "donor": accounts.create_user("donor@x.test", "Dana Donor", "donor", PASSWORD),
+            "admin": accounts.create_user("admin@x.test", "Ada Admin", "admin", PASSWORD),
+        }
+        return {k: (u.email, u.id) for k, u in users.items()} | {"agency": agency.id}
+
+
+def sign_in(app, email, password=PASSWORD) -> Browser:
+    browser = Browser(app.test_client())
+    browser.get("/sign-in")
+    response = browser.post("/sign-in", {"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    return browser
+
+
+def submitted_assessment(app, questionnaire, profile=None, browser=None) -> str:
+    browser = browser or Browser(app.test_client())
+    token = start(browser)
+    walk(browser, questionnaire, token, dict(profile or PROFILE, sea_interdiction_procedure="none",
+                                              train_comments="Secret budget figures"))
+    browser.get(f"/a/{token}/check")
+    browser.post(f"/a/{token}/submit", status=302)
+    return token
+
+
+def assessment_id(app, token) -> str:
+    from sqlalchemy import select
+
+    from webapp.db import db
+    from webapp.models import Assessment
+
+    with app.app_context():
+        return db.session.scalar(select(Assessment.id).where(Assessment.token == token))
+
+
+# --- accounts -----------------------------------------------------------------------------
+
+
+def test_password_rules_follow_current_guidance(app):
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    from webapp.accounts import password_problem
+
+    common = next(p for p in FREQUENCY_LISTS["passwords"] if len(p) >= 12)
+    with app.test_request_context():
+        assert "at least 12" in password_problem("short")
+        assert "too common" in password_problem(common)
+        assert "too common" in password_problem("aaaaaaaaaaaaaa")
+        assert "too common" in password_problem("me@example.org", "me@example.org")
+        assert password_problem("lowercase words only are fine") is None, "no composition rules"
+
+
+def test_passwords_are_hashed_with_scrypt(app, people):
+    from webapp.db import db
+    from webapp.models import User
+
+    with app.app_context():
+        assert db.session.get(User, people["ta"][1]).password_hash.startswith("scrypt:")
+
+
+def test_create_admin_command(app, monkeypatch, tmp_path):
+    from webapp.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
+    result = CliRunner().invoke(main, ["create-admin", "--email", "Boss@X.test", "--name", "Boss"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    weak = CliRunner().invoke(main, ["create-admin", "--email", "b2@x.test", "--name", "B"], input="short\nshort\n")
+    assert weak.exit_code != 0 and "at least 12" in weak.output
+    sign_in(app, "boss@x.test")
+
+
+def test_sign_in_renews_the_session_and_sign_out_invalidates_it(app, people):
+    browser = Browser(app.test_client())
+    browser.get("/sign-in")
+    before = browser.csrf()
+    bad = browser.post("/sign-in", {"email": people["ta"][0], "password": "wrong password here"}, status=401)
+    assert "The email address or the password is not right" in bad.get_data(as_text=True)
+    browser.get("/sign-in")
+    response = browser.post("/sign-in", {"email": people["ta"][0].upper(), "password": PASSWORD}, status=302)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert browser.get("/review/").status_code == 200
+    assert browser.csrf("/review/") != before, "a new session at sign-in"
+
+    stolen = browser.client.get_cookie("session").value
+    browser.post("/sign-out", {}, status=302, csrf_from="/review/")
+    assert browser.get("/review/", status=302).headers["Location"].startswith("/sign-in")
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    assert thief.get("/review/").status_code == 302, "the old session no longer works"
+
+
+def test_sign_in_is_throttled(app, people):
+    browser = Browser(app.test_client())
+    browser.get("/sign-in")
+    token = browser.csrf()
+    statuses = [browser.client.post("/sign-in", data={"email": "ta@x.test", "password": "nope nope nope", "csrf_token": token}).status_code for _ in range(12)]
+    assert statuses[0] == 401 and statuses[-1] == 429
+    assert "Too many attempts" in browser.client.post("/sign-in", data={"email": "x", "password": "y", "csrf_token": token}).get_data(as_text=True)
+
+
+def test_invitation_sets_a_password_once(app, people):
+    admin = sign_in(app, people["admin"][0])
+    admin.get("/admin/users")
+    html = admin.post("/admin/users", {"name": "New Donor", "email": "new@example.org", "role": "donor", "agency": ""}, status=200).get_data(as_text=True)
+    link = re.search(r"http://localhost(/invitation/[A-Za-z0-9_-]+)", html).group(1)
+    dupe = admin.post("/admin/users", {"name": "Again", "email": "new@example.org", "role": "donor", "agency": ""}, status=200)
+    assert "already an account" in dupe.get_data(as_text=True)
+
+    guest = Browser(app.test_client())
+    guest.get(link)
+    weak = guest.post(link, {"password": "short", "confirm": "short"}, status=200)
+    assert "at least 12" in weak.get_data(as_text=True)
+    guest.post(link, {"password": PASSWORD, "confirm": PASSWORD}, status=302)
+    assert guest.get("/portfolio/").status_code == 200
+    assert "does not work" in Browser(app.test_client()).get(link, status=404).get_data(as_text=True)
+
+
+def test_expired_invitation_is_refused(app, people):
+    from webapp import accounts
+    from webapp.db import db
+    from webapp.models import Invitation, User
+
+    with app.app_context():
+        user = accounts.create_user("late@x.test", "Late", "donor")
+        token = accounts.invite(user, None)
+        invitation = db.session.scalar(db.select(Invitation).where(Invitation.user_id == user.id))
+        invitation.expires_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)
+        db.session.commit()
+        assert db.session.get(User, user.id).password_hash is None
+    Browser(app.test_client()).get(f"/invitation/{token}", status=404)
+
+
+def test_signed_in_official_sees_the_agency_assessments(app, people, questionnaire):
+    official = sign_in(app, people["official"][0])
+    official.get("/my/assessments")
+    response = official.post("/start", {}, status=302, csrf_from="/my/assessments")
+    token = re.search(r"/a/([^/]+)/", response.headers["Location"]).group(1)
+    html = official.get("/my/assessments").get_data(as_text=True)
+    assert f"/a/{token}/" in html
+    other = sign_in(app, people["other_official"][0]).get("/my/assessments").get_data(as_text=True)
+    assert f"/a/{token}/" not in other
+
+
+# --- the TA officer's review ------------------------------------------------------------------
+
+
+def test_review_journey_with_clarification_adjustments_and_audit(app, people, questionnaire):
+    official = Browser(app.test_client())
+    token = submitted_assessment(app, questionnaire, browser=official)
+    aid = assessment_id(app, token)
+    ta = sign_in(app, people["ta"][0])
+
+    listing = ta.get("/review/?country=KE&sort=country").get_data(as_text=True)
+    assert f"/review/{aid}" in listing
+    assert f"/review/{aid}" not in ta.get("/review/?country=GH").get_data(as_text=True)
+    assert f"/review/{aid}" not in ta.get("/review/?status=published").get_data(as_text=True)
+    ta.get(f"/review/{aid}")
+
+    ta.post(f"/review/{aid}/comment", {"target": "question:sea:sea_interdiction_procedure", "text": "Is there really no procedure?", "clarification": "yes"}, status=302)
+    page = official.get(f"/a/{token}/section/sea").get_data(as_text=True)
+    assert "Question from the reviewer" in page and "Is there really no procedure?" in page
+    data = form_data(questionnaire.section("sea"), dict(PROFILE, sea_interdiction_procedure="draft"))
+    official.post(f"/a/{token}/section/sea", dict(data, **{"return": "check"}), status=302)
+    official.get(f"/a/{token}/check")
+    official.post(f"/a/{token}/submit", status=302)
+
+    ta.get(f"/review/{aid}")
+    ta.post(f"/review/{aid}/adjust", {"part": "issue-paper-sea/measures", "action": "remove", "reason": "Already trained in 2025."}, status=302)
+    ta.post(f"/review/{aid}/adjust", {"part": "toolkit/tool-10", "action": "add", "priority": "high", "reason": "Academy asks for trainers."}, status=302)
+    ta.post(f"/review/{aid}/adjust", {"part": "toolkit/tool-10", "action": "add", "reason": ""}, status=302)
+    assert ta.post(f"/review/{aid}/adjust", {"part": "toolkit/no-such-part", "action": "add", "reason": "x"}).status_code == 400
+    ta.post(f"/review/{aid}/note", {"note": "Plan a workshop in March."}, status=302)
+    ta.post(f"/review/{aid}/publish", {}, status=302)
+    assert "Mark the assessment as reviewed before" in ta.get(f"/review/{aid}").get_data(as_text=True)
+    ta.post(f"/review/{aid}/reviewed", {}, status=302)
+    ta.post(f"/review/{aid}/publish", {}, status=302)
+
+    html = ta.get(f"/review/{aid}").get_data(as_text=True)
+    assert "Reviewed by Tara Reviewer" in html and "Plan a workshop in March." in html
+    assert "Changed by the reviewer:</strong> Academy asks for trainers." in html
+    assert "Concrete measures to strengthen the response" not in html.split("<h2>The report</h2>")[1]
+    trail = html[html.index("Audit trail"):html.index("The report")]
+    for action in ["clarification asked", "recommendation remove", "recommendation add", "report note", "reviewed", "published"]:
+        assert action in trail, action
+    assert "&#34;status&#34;: &#34;reviewed&#34;" in trail or '"status": "reviewed"' in trail.replace("&#34;", '"')
+
+
+# --- donors -------------------------------------------------------------------------------------
+
+
+def publish_as_ta(app, ta, aid):
+    ta.get(f"/review/{aid}")
+    ta.post(f"/review/{aid}/reviewed", {}, status=302)
+    ta.post(f"/review/{aid}/publish", {}, status=302)
+
+
+def test_donor_sees_published_reports_only_without_confidential_text(app, people, questionnaire):
+    official = Browser(app.test_client())
+    token = start(official)
+    answers = dict(PROFILE, train_comments="Secret budget figures")
+    url = f"/a/{token}/section/profile"
+    walk(official, questionnaire, token, answers)
+    # Mark the free-text answer confidential.
+    section = questionnaire.section("training")
+    official.get(f"/a/{token}/section/training")
+    official.post(f"/a/{token}/section/training", dict(form_data(section, answers), confidential=["train_comments"], **{"return": "check"}), status=302)
+    official.get(f"/a/{token}/check")
+    official.post(f"/a/{token}/submit", status=302)
+    aid = assessment_id(app, token)
+    donor = sign_in(app, people["donor"][0])
+    donor.get(f"/portfolio/report/{aid}", status=404)
+
+    publish_as_ta(app, sign_in(app, people["ta"][0]), aid)
+    html = donor.get(f"/portfolio/report/{aid}").get_data(as_text=True)
+    assert "Coast Guard Service" in html
+    assert "Secret budget figures" not in html and "[Confidential: not shown]" in html
+    assert "Secret budget figures" in Browser(app.test_client()).get(f"/a/{token}/report").get_data(as_text=True)
+
+
+def test_portfolio_hides_groups_of_fewer_than_three_agencies_and_exports(app, people, questionnaire):
+    ta = sign_in(app, people["ta"][0])
+    donor = sign_in(app, people["donor"][0])
+    ids = []
+    for i in range(3):
+        profile = dict(PROFILE, agency_name=f"Coast Guard {i}", country="KE" if i < 2 else "TZ")
+        ids.append(assessment_id(app, submitted_assessment(app, questionnaire, profile)))
+    publish_as_ta(app, ta, ids[0])
+    html = donor.get("/portfolio/").get_data(as_text=True)
+    assert "Not enough published assessments" in html and "heat-" not in html.split("Capacity by section and type")[1].split("<h2>")[0].replace("heatmap", "")
+    for aid in ids[1:]:
+        publish_as_ta(app, ta, aid)
+    html = donor.get("/portfolio/").get_data(as_text=True)
+    by_type = html.split("Capacity by section and type of agency")[1].split("<h2>")[0]
+    assert "Coast guard or maritime police" in by_type and "(3)" in by_type
+    by_country = html.split("Capacity by section and country")[1].split("<h2>")[0]
+    assert "Not enough published assessments" in by_country, "Kenya has 2 agencies, Tanzania 1: both hidden"
+    assert "Interdiction of vessels at sea" in html.split("Most frequent gaps")[1]
+
+    rows = list(csv.reader(io.StringIO(donor.get("/portfolio/export/heat-agency-type.csv").get_data(as_text=True))))
+    assert rows[0] == ["Group", "Section", "Mean level", "Agencies"] and all(r[3] == "3" for r in rows[1:])
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(donor.get("/portfolio/export/demand.xlsx").data))
+    assert book.active["A1"].value == "Resource and part" and book.active.max_row > 1
+    plan = list(csv.reader(io.StringIO(donor.get("/portfolio/work-plan.csv").get_data(as_text=True))))
+    assert plan[0][:3] == ["Agency", "Country", "Type of agency"] and len(plan) > 3
+    assert {r[0] for r in plan[1:]} == {"Coast Guard 0", "Coast Guard 1", "Coast Guard 2"}
+    filtered = donor.get("/portfolio/?region=150").get_data(as_text=True)
+    assert "Coast Guard 0" not in filtered, "Europe has none of these agencies"
