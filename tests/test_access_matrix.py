@@ -1,0 +1,119 @@
+"""Every route, for anonymous users and each role, on objects of one's own and of others.
+
+A route that is not in MATRIX fails the test: new routes must state who may use them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Browser
+from tests.test_roles import PASSWORD, assessment_id, people, publish_as_ta, sign_in, submitted_assessment  # noqa: F401
+
+ROLES = ("anon", "official", "other_official", "ta", "donor", "admin")
+SIGN_IN = "sign-in"  # a redirect to the sign-in page
+
+
+def everyone(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def staff(ok, *, official=403, donor=403):
+    return {"anon": SIGN_IN, "official": official, "other_official": official, "ta": ok, "donor": donor, "admin": ok}
+
+
+def readers(ok):
+    return {"anon": SIGN_IN, "official": 403, "other_official": 403, "ta": ok, "donor": ok, "admin": ok}
+
+
+# endpoint -> list of (method, url with {token}, {published}, {draft} placeholders, expected by role)
+MATRIX = {
+    "wizard.start": [("GET", "/", everyone(200))],
+    "wizard.create": [("POST", "/start", everyone(302))],
+    "wizard.resume": [("GET", "/resume?link=/a/{token}/", everyone(302))],
+    "wizard.overview": [("GET", "/a/{token}/", everyone(200)), ("GET", "/a/unknown-token-xxxxxxxxxxxxxxx/", everyone(404))],
+    "wizard.section": [("GET", "/a/{draft_token}/section/profile", everyone(200)), ("GET", "/a/{token}/section/profile", everyone(302)),
+                       ("POST", "/a/{token}/section/profile", everyone(409))],
+    "wizard.check": [("GET", "/a/{token}/check", everyone(200))],
+    "wizard.submit": [("POST", "/a/{token}/submit", everyone(302)), ("POST", "/a/unknown-token-xxxxxxxxxxxxxxx/submit", everyone(404))],
+    "report.show": [("GET", "/a/{token}/report", everyone(200))],
+    "report.pdf": [("GET", "/a/{token}/report.pdf", everyone(200))],
+    "report.report_css": [("GET", "/report-assets/report.css", everyone(200))],
+    "i18n.switch": [("GET", "/language/fr?next=/", everyone(302))],
+    "auth.sign_in": [("GET", "/sign-in", everyone(200))],
+    "auth.sign_out": [("POST", "/sign-out", everyone(302))],
+    "auth.home": [("GET", "/home", everyone(302))],
+    "auth.invitation": [("GET", "/invitation/not-a-real-token", everyone(404))],
+    "auth.my_assessments": [("GET", "/my/assessments", {"anon": SIGN_IN, "official": 200, "other_official": 200, "ta": 403, "donor": 403, "admin": 403})],
+    "admin.users": [("GET", "/admin/users", staff(403, official=403) | {"admin": 200}),
+                    ("POST", "/admin/users", staff(403) | {"admin": 200})],
+    "review.index": [("GET", "/review/", staff(200))],
+    "review.show": [("GET", "/review/{published}", staff(200)), ("GET", "/review/{draft}", staff(404)),
+                    ("GET", "/review/not-an-id", staff(404))],
+    "review.comment": [("POST", "/review/{published}/comment", staff(302)), ("POST", "/review/{draft}/comment", staff(404))],
+    "review.adjust": [("POST", "/review/{draft}/adjust", staff(404))],
+    "review.note": [("POST", "/review/{published}/note", staff(302))],
+    "review.reviewed": [("POST", "/review/{published}/reviewed", staff(302))],
+    "review.publish": [("POST", "/review/{published}/publish", staff(302))],
+    "portfolio.index": [("GET", "/portfolio/", readers(200))],
+    "portfolio.export_csv": [("GET", "/portfolio/export/gaps.csv", readers(200)), ("GET", "/portfolio/export/nothing.csv", readers(404))],
+    "portfolio.export_xlsx": [("GET", "/portfolio/export/demand.xlsx", readers(200))],
+    "portfolio.work_plan": [("GET", "/portfolio/work-plan.csv", readers(200))],
+    "portfolio.report": [("GET", "/portfolio/report/{published}", readers(200)), ("GET", "/portfolio/report/{draft}", readers(404))],
+    "static": [("GET", "/static/app.css", everyone(200))],
+}
+
+
+def test_every_route_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints == set(MATRIX), f"missing: {endpoints - set(MATRIX)}; stale: {set(MATRIX) - endpoints}"
+
+
+@pytest.fixture
+def world(app, people, questionnaire):
+    """A published assessment of the official's agency, a draft of another agency's."""
+    ta = sign_in(app, people["ta"][0])
+    token = submitted_assessment(app, questionnaire)
+    published = assessment_id(app, token)
+    publish_as_ta(app, ta, published)
+    draft_browser = Browser(app.test_client())
+    from tests.test_journey import start
+
+    draft_token = start(draft_browser)
+    return {"token": token, "published": published, "draft_token": draft_token,
+            "draft": assessment_id(app, draft_token)}
+
+
+def client_for(app, role, people):
+    if role == "anon":
+        return Browser(app.test_client())
+    return sign_in(app, people[role][0])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix(app, people, world, role):
+    browser = client_for(app, role, people)
+    browser.get("/")
+    csrf = browser.csrf()
+    failures = []
+    for endpoint, cases in MATRIX.items():
+        for method, template, expected in cases:
+            url = template.format(**world)
+            if endpoint == "auth.sign_out":
+                continue  # checked last: it ends the session
+            response = browser.client.open(url, method=method, data={"csrf_token": csrf} if method == "POST" else None)
+            want = expected[role]
+            got = response.status_code
+            ok = (got == 302 and response.headers["Location"].startswith("/sign-in")) if want == SIGN_IN else got == want
+            if not ok:
+                failures.append(f"{method} {url}: expected {want}, got {got}")
+    response = browser.client.post("/sign-out", data={"csrf_token": csrf})
+    assert response.status_code == 302
+    assert failures == [], "\n".join(failures)
+
+
+def test_ids_in_urls_are_not_guessable(app, world):
+    import uuid
+
+    assert uuid.UUID(world["published"]).version == 4
+    assert len(world["token"]) >= 32
