@@ -186,3 +186,23 @@ def test_right_to_left_page_renders_arabic_and_chinese_glyphs():
         return all(ord(ch) in cmap for ch in sample if not ch.isspace())
 
     assert covers("Noto Naskh Arabic", arabic) and covers("Noto Sans CJK SC", chinese)
+
+
+def test_every_interface_string_is_in_the_catalogues(tmp_path):
+    """A new string in the code or a template must be extracted and translated."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parent.parent
+    pot = tmp_path / "messages.pot"
+    pybabel = Path(sys.executable).parent / "pybabel"
+    subprocess.run([str(pybabel), "extract", "-F", "babel.cfg", "-k", "_l", "-k", "t", "-k", "lazy_gettext",
+                    "--no-location", "--omit-header", "-o", str(pot), "."], cwd=root, check=True, capture_output=True)
+    wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(pot.open("rb")) if m.id}
+    for lang in ("fr", "es"):
+        catalog = read_po((root / "translations" / lang / "LC_MESSAGES" / "messages.po").open("rb"), locale=lang)
+        translated = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id and m.string}
+        assert wanted - translated == set(), f"{lang}: run scripts/update-translations.sh and translate"

@@ -106,7 +106,7 @@ def work_plan(filters: Filters) -> list[tuple[Agency, Assessment, PublishedRecom
 
 def years() -> list[int]:
     rows = db.session.execute(
-        select(distinct(extract("year", Assessment.published_at))).where(Assessment.status == PUBLISHED)
+        select(extract("year", Assessment.published_at)).where(Assessment.status == PUBLISHED).distinct()
     ).scalars()
     return sorted(int(y) for y in rows if y)
 
