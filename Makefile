@@ -58,6 +58,7 @@ audit: $(STAMP)
 # Bounded load on 127.0.0.1 only; prints ratios against baselines measured in the same run.
 bench: $(STAMP) $(MO_FILES)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/portfolio.py
 
 test: check-system $(STAMP) $(MO_FILES)
 	$(BIN)/python -m pytest -q

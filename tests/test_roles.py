@@ -214,7 +214,8 @@ def test_review_journey_with_clarification_adjustments_and_audit(app, people, qu
     assert "Changed by the reviewer:</strong> Academy asks for trainers." in html
     assert "Concrete measures to strengthen the response" not in html.split("<h2>The report</h2>")[1]
     trail = html[html.index("Audit trail"):html.index("The report")]
-    for action in ["clarification asked", "recommendation remove", "recommendation add", "report note", "reviewed", "published"]:
+    assert "sea_interdiction_procedure" in trail and "draft" in trail, "the official's change after the clarification"
+    for action in ["answers changed", "submitted", "clarification asked", "recommendation remove", "recommendation add", "report note", "reviewed", "published"]:
         assert action in trail, action
     assert "&#34;status&#34;: &#34;reviewed&#34;" in trail or '"status": "reviewed"' in trail.replace("&#34;", '"')
 

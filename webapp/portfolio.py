@@ -89,9 +89,12 @@ def demand(filters: Filters, limit: int = 15) -> list[tuple[str, str, int, int]]
     return [(r, p, int(n), int(h)) for r, p, n, h in db.session.execute(_published(query, filters)).all()]
 
 
-def published(filters: Filters) -> list[tuple[Assessment, Agency]]:
-    query = select(Assessment, Agency).join(Agency, Agency.id == Assessment.agency_id).order_by(Assessment.published_at.desc())
-    return list(db.session.execute(_published(query, filters)).all())
+def published(filters: Filters, limit: int = 50) -> tuple[list[tuple[Assessment, Agency]], int]:
+    """The latest published assessments, and how many there are in all."""
+    base = _published(select(Assessment, Agency).join(Agency, Agency.id == Assessment.agency_id), filters)
+    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+    rows = db.session.execute(base.order_by(Assessment.published_at.desc()).limit(limit)).all()
+    return list(rows), int(total or 0)
 
 
 def work_plan(filters: Filters) -> list[tuple[Agency, Assessment, PublishedRecommendation]]:

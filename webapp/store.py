@@ -14,7 +14,7 @@ from questionnaires import Questionnaire
 from questionnaires.answers import is_empty
 
 from .db import db
-from .models import Agency, Answer, Assessment, Comment
+from .models import Agency, Answer, Assessment, AuditEvent, Comment
 from .status import CLARIFICATION, SUBMITTED
 
 TOKEN_MAX = 64
@@ -98,6 +98,8 @@ def save_answers(assessment: Assessment, values: Mapping[str, Any], confidential
     """
     existing = _rows(assessment, values)
     revision = assessment.version + 1
+    before = {qid: existing[qid].value if qid in existing else None for qid in values}
+    changed = {qid for qid, value in values.items() if before[qid] != (None if is_empty(value) else value)}
     for question_id, value in values.items():
         row = existing.get(question_id)
         if is_empty(value):
@@ -113,6 +115,11 @@ def save_answers(assessment: Assessment, values: Mapping[str, Any], confidential
             if confidential is not None and question_id in confidential:
                 row.confidential = bool(confidential[question_id])
     _sync_agency(assessment, values)
+    if changed:
+        db.session.add(AuditEvent(
+            assessment_id=assessment.id, actor_id=_actor_id(), action="answers changed",
+            before={q: before[q] for q in sorted(changed)}, after={q: values[q] for q in sorted(changed)},
+        ))
     assessment.updated_at = dt.datetime.now(dt.timezone.utc)
     assessment.forget_values()
     try:
@@ -136,6 +143,16 @@ def _sync_agency(assessment: Assessment, values: Mapping[str, Any]) -> None:
 def submit(assessment: Assessment) -> None:
     if assessment.submitted:
         return
+    db.session.add(AuditEvent(assessment_id=assessment.id, actor_id=_actor_id(), action="submitted",
+                              before={"status": assessment.status}, after={"status": SUBMITTED}))
     assessment.status = SUBMITTED
     assessment.submitted_at = dt.datetime.now(dt.timezone.utc)
     db.session.commit()
+
+
+def _actor_id() -> str | None:
+    """The signed-in user, if any; an official working with the private link alone is None."""
+    from flask import has_request_context
+    from flask_login import current_user
+
+    return current_user.id if has_request_context() and current_user.is_authenticated else None

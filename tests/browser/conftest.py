@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+BROWSER_PASSWORD = "a long browser test password"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 # Headless, as root, and with no background traffic: the only requests are the page's own.
 CHROMIUM_ARGS = [
@@ -55,6 +56,10 @@ def live_server(tmp_path_factory):
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'live.sqlite3'}", "SECRET_KEY": "browser-tests"})
     with app.app_context():
         upgrade()
+        from webapp import accounts
+
+        for role in ("ta", "donor", "admin"):
+            accounts.create_user(f"{role}@example.org", f"Browser {role}", role, BROWSER_PASSWORD)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -10,7 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from pypdf import PdfReader
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, shoot
+from tests.browser.conftest import BROWSER_PASSWORD, CHROMIUM, CHROMIUM_ARGS, shoot
 from tests.browser.wizard import answer_page, complete_sections, save_and_continue
 from tests.helpers import PROFILE, answer_all
 
@@ -188,3 +188,47 @@ def test_heaviest_wizard_page_is_under_200_kb(page, questionnaire, answers):
     print(f"heaviest wizard page: {heaviest}, {sizes[heaviest]:,} bytes with its assets")
     assert sizes[heaviest] < PAGE_BUDGET_BYTES, sizes
     assert len(sizes) >= 8
+
+
+def sign_in(page, role: str) -> None:
+    page.goto("/sign-in")
+    page.fill("#email", f"{role}@example.org")
+    page.fill("#password", BROWSER_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_accessibility_of_the_role_pages(new_context, questionnaire, answers):
+    page = new_context().new_page()
+    page.goto("/sign-in")
+    check_accessibility(page, "sign in")
+    page.click("main button[type=submit]")
+    check_accessibility(page, "sign in with errors")
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+
+    official = new_context().new_page()
+    start(official)
+    complete_sections(official, questionnaire, answers)
+    official.click("text=Submit and see the report")
+
+    sign_in(page, "ta")
+    assert "/review/" in page.url
+    check_accessibility(page, "review queue")
+    shoot(page, "review-queue")
+    page.click("table.data a")
+    check_accessibility(page, "review of one assessment")
+    page.click("text=Mark as reviewed")
+    page.click("text=Publish the report")
+    page.click("text=Sign out")
+
+    sign_in(page, "donor")
+    assert "/portfolio/" in page.url
+    check_accessibility(page, "portfolio")
+    shoot(page, "portfolio")
+    page.click("table.data >> nth=-1 >> a")
+    check_accessibility(page, "published report for donors")
+    page.click("text=Sign out")
+
+    sign_in(page, "admin")
+    page.goto("/admin/users")
+    check_accessibility(page, "people and invitations")

@@ -1,0 +1,120 @@
+"""Portfolio benchmark: seed N synthetic published assessments, then time the donors' page.
+
+    python bench/portfolio.py [--assessments 10000]
+
+The aggregations run in SQL, so the page time should grow with the data far more slowly than
+a loop over every assessment would. Prints the median page time and writes bench/portfolio.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def seed(app, n: int) -> None:
+    from sqlalchemy import insert
+
+    from webapp.db import db
+    from webapp.models import Agency, Assessment, PublishedGap, PublishedRecommendation, PublishedScore
+
+    questionnaire = app.extensions["tna.questionnaire"]
+    catalogue = app.extensions["tna.catalogue"]
+    rng = random.Random(7)
+    types = [o.id for o in questionnaire.agency_types()]
+    countries = ["KE", "GH", "NG", "MA", "EG", "TR", "GR", "IT", "ES", "MX", "GT", "PH", "TH", "ID", "PK", "LY", "TN", "SN", "ML", "NE"]
+    sections = [s.id for s in questionnaire.sections]
+    topics = [t.id for t in questionnaire.topics]
+    parts = [(r.id, p.id, ",".join(p.audiences)) for r, p in catalogue.parts()]
+    agencies, assessments, scores, gaps, recs = [], [], [], [], []
+    now = __import__("datetime").datetime(2026, 6, 1)
+    for i in range(n // 2):
+        agencies.append({"id": str(uuid.uuid4()), "country": rng.choice(countries), "name": f"Agency {i}",
+                         "agency_type": rng.choice(types), "created_at": now})
+    for i in range(n):
+        aid = str(uuid.uuid4())
+        assessments.append({"id": aid, "token": uuid.uuid4().hex + uuid.uuid4().hex[:16], "agency_id": agencies[i % len(agencies)]["id"],
+                            "questionnaire_id": questionnaire.id, "questionnaire_version": 1, "language": "en",
+                            "status": "published", "created_at": now, "updated_at": now, "submitted_at": now,
+                            "published_at": now, "version": 2})
+        for s in sections:
+            level = round(rng.uniform(0, 4), 2)
+            scores.append({"assessment_id": aid, "section_id": s, "level": level, "gap": max(0.0, 3 - level)})
+        for t in rng.sample(topics, 8):
+            gaps.append({"assessment_id": aid, "topic_id": t, "gap": round(rng.uniform(0.2, 3), 2)})
+        for r, p, audiences in rng.sample(parts, 10):
+            recs.append({"assessment_id": aid, "resource_id": r, "part_id": p, "priority": rng.choice(["high", "medium", "low"]),
+                         "audiences": audiences, "adjusted": False})
+    with app.app_context():
+        for model, rows in ((Agency, agencies), (Assessment, assessments), (PublishedScore, scores),
+                            (PublishedGap, gaps), (PublishedRecommendation, recs)):
+            for start in range(0, len(rows), 5000):
+                db.session.execute(insert(model), rows[start:start + 5000])
+        db.session.commit()
+
+
+def timed(client, url: str, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - t0)
+        assert response.status_code == 200, response.status_code
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--assessments", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="tna-portfolio-"))
+    os.environ["TNA_INSTANCE"] = str(tmp)
+    from flask_migrate import upgrade
+
+    from webapp import accounts, create_app
+
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp / 'portfolio.sqlite3'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    with app.app_context():
+        upgrade()
+        accounts.create_user("donor@example.org", "Donor", "donor", "bench donor password 1")
+    client = app.test_client()
+    page = client.get("/sign-in").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    client.post("/sign-in", data={"email": "donor@example.org", "password": "bench donor password 1", "csrf_token": token})
+    empty = timed(client, "/portfolio/", args.runs)
+    t0 = time.perf_counter()
+    seed(app, args.assessments)
+    seeded = time.perf_counter() - t0
+    full = timed(client, "/portfolio/", args.runs)
+    filtered = timed(client, "/portfolio/?region=002&agency_type=coast-guard", args.runs)
+    lines = [
+        f"# Portfolio benchmark ({time.strftime('%Y-%m-%d')})",
+        "",
+        f"{args.assessments:,} synthetic published assessments of {args.assessments // 2:,} agencies, seeded in {seeded:.1f} s; "
+        f"database: {url.split('@')[-1] if 'postgresql' in url else 'SQLite file'}; median of {args.runs} requests.",
+        "",
+        "| page | median time (ms) | ratio to the empty portfolio |",
+        "|---|---|---|",
+        f"| /portfolio/ with no data | {empty:.0f} | 1.00x |",
+        f"| /portfolio/ with {args.assessments:,} assessments | {full:.0f} | {full / empty:.2f}x |",
+        f"| /portfolio/ filtered (Africa, coast guards) | {filtered:.0f} | {filtered / empty:.2f}x |",
+        "",
+    ]
+    print("\n".join(lines))
+    (ROOT / "bench" / "portfolio.md").write_text("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
