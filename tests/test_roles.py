@@ -217,6 +217,10 @@ def test_review_journey_with_clarification_adjustments_and_audit(app, people, qu
     assert "sea_interdiction_procedure" in trail and "draft" in trail, "the official's change after the clarification"
     for action in ["answers changed", "submitted", "clarification asked", "recommendation remove", "recommendation add", "report note", "reviewed", "published"]:
         assert action in trail, action
+    official_report = official.get(f"/a/{token}/report").get_data(as_text=True)
+    assert "Reviewed by Tara Reviewer" in official_report and "Academy asks for trainers." in official_report
+    pdf_text = "\n".join(p.extract_text() for p in __import__("pypdf").PdfReader(io.BytesIO(official.get(f"/a/{token}/report.pdf").data)).pages)
+    assert "Plan a workshop in March." in pdf_text.replace("\n", " ")
     assert "&#34;status&#34;: &#34;reviewed&#34;" in trail or '"status": "reviewed"' in trail.replace("&#34;", '"')
 
 

@@ -22,6 +22,9 @@ REVIEWABLE = (SUBMITTED, CLARIFICATION, REVIEWED, PUBLISHED)
 
 
 def audit(assessment: Assessment | None, actor: User | None, action: str, before: Any = None, after: Any = None) -> None:
+    if assessment is not None:
+        # A new version of the assessment: its cached PDFs no longer match and are rendered again.
+        assessment.updated_at = _now()
     db.session.add(AuditEvent(
         assessment_id=assessment.id if assessment else None, actor_id=actor.id if actor else None,
         action=action, before=before, after=after,

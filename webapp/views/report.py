@@ -10,7 +10,7 @@ from reports.render import render_body, render_document, stylesheet
 
 from reports.i18n import LANGUAGES
 
-from .. import pdfcache, store
+from .. import pdfcache, review, store
 from ..i18n import current_language
 from .common import catalogue, questionnaire
 
@@ -33,7 +33,9 @@ def _report(assessment, lang: str):
         "date": (assessment.submitted_at or assessment.updated_at).date(),
         "status": status,
     }
-    return build_report(questionnaire(), catalogue(), assessment.answer_values(), info, lang)
+    # Once reviewed, the official's report shows the reviewer, the note and any changes too.
+    return build_report(questionnaire(), catalogue(), assessment.answer_values(), info, lang,
+                        review.adjustment_specs(assessment), review.review_info(assessment))
 
 
 @bp.get("/a/<token>/report")
