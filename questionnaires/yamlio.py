@@ -53,7 +53,8 @@ def load_yaml(path: Path | str) -> Any:
     path = Path(path)
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_Loader)  # nosec B506 - _Loader derives from yaml.SafeLoader
+            # _Loader derives from yaml.SafeLoader.
+            return yaml.load(fh, Loader=_Loader)  # nosec B506
     except OSError as exc:
         raise DefinitionError([f"{path}: cannot read file: {exc.strerror}"]) from exc
     except yaml.YAMLError as exc:
