@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.client import Result, Session  # noqa: E402
+from bench.client import Session  # noqa: E402
 from bench.client import load as _load  # noqa: E402
 
 WARMUP_SECONDS = 2.0

@@ -140,6 +140,30 @@ class Browser:
         return response
 
 
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def people(app):
+    from webapp import accounts
+    from webapp.db import db
+    from webapp.models import Agency
+
+    with app.app_context():
+        agency = Agency(country="KE", name="Kenya Coast Guard", agency_type="coast-guard")
+        other = Agency(country="GH", name="Ghana Immigration", agency_type="immigration")
+        db.session.add_all([agency, other])
+        db.session.commit()
+        users = {
+            "official": accounts.create_user("official@x.test", "Olu Official", "official", PASSWORD, agency.id),
+            "other_official": accounts.create_user("other@x.test", "Other Official", "official", PASSWORD, other.id),
+            "ta": accounts.create_user("ta@x.test", "Tara Reviewer", "ta", PASSWORD),
+            "donor": accounts.create_user("donor@x.test", "Dana Donor", "donor", PASSWORD),
+            "admin": accounts.create_user("admin@x.test", "Ada Admin", "admin", PASSWORD),
+        }
+        return {k: (u.email, u.id) for k, u in users.items()} | {"agency": agency.id}
+
+
 @pytest.fixture
 def browser(app):
     return Browser(app.test_client())

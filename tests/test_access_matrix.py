@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import Browser
-from tests.test_roles import PASSWORD, assessment_id, people, publish_as_ta, sign_in, submitted_assessment  # noqa: F401
+from tests.test_roles import assessment_id, publish_as_ta, sign_in, submitted_assessment
 
 ROLES = ("anon", "official", "other_official", "ta", "donor", "admin")
 SIGN_IN = "sign-in"  # a redirect to the sign-in page

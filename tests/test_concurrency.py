@@ -12,7 +12,7 @@ import textwrap
 from sqlalchemy import func, select
 
 from tests.conftest import Browser
-from tests.helpers import PROFILE, form_data
+from tests.helpers import form_data
 from tests.test_bad_input import profile_done, saved
 from tests.test_journey import start
 

@@ -7,35 +7,11 @@ import datetime as dt
 import io
 import re
 
-import pytest
 from click.testing import CliRunner
 
-from tests.conftest import Browser
+from tests.conftest import PASSWORD, Browser
 from tests.helpers import PROFILE, form_data
 from tests.test_journey import start, walk
-
-PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def people(app):
-    from webapp import accounts
-    from webapp.db import db
-    from webapp.models import Agency
-
-    with app.app_context():
-        agency = Agency(country="KE", name="Kenya Coast Guard", agency_type="coast-guard")
-        other = Agency(country="GH", name="Ghana Immigration", agency_type="immigration")
-        db.session.add_all([agency, other])
-        db.session.commit()
-        users = {
-            "official": accounts.create_user("official@x.test", "Olu Official", "official", PASSWORD, agency.id),
-            "other_official": accounts.create_user("other@x.test", "Other Official", "official", PASSWORD, other.id),
-            "ta": accounts.create_user("ta@x.test", "Tara Reviewer", "ta", PASSWORD),
-            "donor": accounts.create_user("donor@x.test", "Dana Donor", "donor", PASSWORD),
-            "admin": accounts.create_user("admin@x.test", "Ada Admin", "admin", PASSWORD),
-        }
-        return {k: (u.email, u.id) for k, u in users.items()} | {"agency": agency.id}
 
 
 def sign_in(app, email, password=PASSWORD) -> Browser:
@@ -237,7 +213,6 @@ def test_donor_sees_published_reports_only_without_confidential_text(app, people
     official = Browser(app.test_client())
     token = start(official)
     answers = dict(PROFILE, train_comments="Secret budget figures")
-    url = f"/a/{token}/section/profile"
     walk(official, questionnaire, token, answers)
     # Mark the free-text answer confidential.
     section = questionnaire.section("training")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 import shutil
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from tests.conftest import ROOT, Browser
-from tests.helpers import PROFILE, answer_all, form_data
+from tests.helpers import PROFILE, form_data
 from tests.test_journey import start, walk
 
 HOSTILE = [

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import db
 
-from .status import DRAFT, EDITABLE, SUBMITTED  # noqa: E402
+from .status import DRAFT, EDITABLE  # noqa: E402
 
 
 def _now() -> dt.datetime:
