@@ -56,15 +56,20 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(report.bp)
     errors.register(app)
     _template_helpers(app)
-    app.before_request(_idle_session)
+    app.after_request(_idle_session)
     app.after_request(_security_headers)
     return app
 
 
-def _idle_session() -> None:
+def _idle_session(response):
+    """A session that holds something ends after SESSION_IDLE without a request. Setting the
+    flag only once, and only on a session in use, keeps static files and PDF downloads from
+    re-signing and re-sending the cookie, and gives no cookie to visitors who need none."""
     from flask import session
 
-    session.permanent = True
+    if session and not session.permanent:
+        session.permanent = True
+    return response
 
 
 CONTENT_SECURITY_POLICY = (
