@@ -6,7 +6,7 @@ a string (text), an ISO 3166 alpha-2 code (country).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,22 +22,29 @@ class Problem:
     code: str
     params: dict[str, Any] = field(default_factory=dict)
 
-    def message(self) -> str:
-        return MESSAGES[self.code].format(**self.params)
+    def message(self, template: str | None = None, number: Callable[[int], str] = "{:,}".format) -> str:
+        """The message, in English unless a translated template is given."""
+        params = {k: number(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in self.params.items()}
+        return (template or MESSAGES[self.code]) % params
+
+
+def N_(text: str) -> str:
+    """Marks a message for the translation catalogues; the web app translates it when shown."""
+    return text
 
 
 MESSAGES = {
-    "required-choice": "Select an answer",
-    "required-multiple": "Select at least one answer",
-    "required-number": "Enter a number",
-    "required-text": "Enter an answer",
-    "required-country": "Select a country",
-    "invalid-choice": "Select one of the answers shown",
-    "exclusive": "\u201c{label}\u201d cannot be combined with other answers",
-    "not-a-number": "Enter a whole number, like 250",
-    "number-range": "Enter a number from {min:,} to {max:,}",
-    "too-long": "Keep this answer to {limit:,} characters or fewer. You wrote {length:,}",
-    "invalid-country": "Select a country from the list",
+    "required-choice": N_("Select an answer"),
+    "required-multiple": N_("Select at least one answer"),
+    "required-number": N_("Enter a number"),
+    "required-text": N_("Enter an answer"),
+    "required-country": N_("Select a country"),
+    "invalid-choice": N_("Select one of the answers shown"),
+    "exclusive": N_("\u201c%(label)s\u201d cannot be combined with other answers"),
+    "not-a-number": N_("Enter a whole number, like 250"),
+    "number-range": N_("Enter a number from %(min)s to %(max)s"),
+    "too-long": N_("Keep this answer to %(limit)s characters or fewer. You wrote %(length)s"),
+    "invalid-country": N_("Select a country from the list"),
 }
 
 

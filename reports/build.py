@@ -272,7 +272,9 @@ def apply_adjustments(
             except StopIteration:
                 continue
             rec = final[key][0] if key in final else Recommendation(resource, part, ())
-            final[key] = (rec, adj.priority or rec.priority if rec.gaps else adj.priority or "medium", adj.reason)
+            # A part added by hand closes no measured gap, so it has no computed priority.
+            default = rec.priority if rec.gaps else "medium"
+            final[key] = (rec, adj.priority or default, adj.reason)
     return sorted(final.values(), key=lambda item: PRIORITY_ORDER[item[1]])
 
 

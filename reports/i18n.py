@@ -18,8 +18,7 @@ from babel.support import NullTranslations, Translations
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 LANGUAGES: tuple[str, ...] = ("en", "fr", "es")
-# Planned, with fonts and right-to-left layout ready, but not translated yet.
-PLANNED_LANGUAGES: tuple[str, ...] = ("ar", "ru", "zh")
+# Arabic, Russian and Chinese are planned: fonts and right-to-left layout are ready.
 RTL_LANGUAGES = frozenset({"ar"})
 
 
@@ -44,10 +43,6 @@ class Translator:
     def __call__(self, message: str, **params) -> str:
         text = self._t.gettext(message)
         return text % params if params else text
-
-    def plural(self, singular: str, plural: str, n: int, **params) -> str:
-        text = self._t.ngettext(singular, plural, n)
-        return text % dict(params, num=n)
 
     def number(self, value: float, digits: int = 0) -> str:
         pattern = "#,##0" + ("." + "0" * digits if digits else "")

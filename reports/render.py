@@ -44,10 +44,6 @@ def render_pdf(html: str, fetcher: BundledAssetFetcher | None = None) -> bytes:
     return document.write_pdf(pdf_variant=None, uncompressed_pdf=False)
 
 
-def report_pdf(report: Report) -> bytes:
-    return render_pdf(render_document(report))
-
-
 def stylesheet(name: str) -> bytes:
     """A bundled stylesheet, so that the web page shows the report with the same styles."""
     return (STATIC_DIR / name).read_bytes()

@@ -199,7 +199,7 @@ def test_every_interface_string_is_in_the_catalogues(tmp_path):
     root = Path(__file__).resolve().parent.parent
     pot = tmp_path / "messages.pot"
     pybabel = Path(sys.executable).parent / "pybabel"
-    subprocess.run([str(pybabel), "extract", "-F", "babel.cfg", "-k", "_l", "-k", "t", "-k", "lazy_gettext",
+    subprocess.run([str(pybabel), "extract", "-F", "babel.cfg", "-k", "_l", "-k", "t", "-k", "N_", "-k", "lazy_gettext",
                     "--no-location", "--omit-header", "-o", str(pot), "."], cwd=root, check=True, capture_output=True)
     wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(pot.open("rb")) if m.id}
     for lang in ("fr", "es"):

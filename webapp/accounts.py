@@ -17,7 +17,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .db import db
-from .models import ROLES, Invitation, User, new_session_token
+from .models import ROLES, Invitation, User, new_session_token, utcnow
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 256
@@ -117,7 +117,7 @@ def invite(user: User, invited_by: User | None) -> str:
     token = secrets.token_urlsafe(32)
     db.session.add(Invitation(
         token_hash=_token_hash(token), user_id=user.id, invited_by=invited_by.id if invited_by else None,
-        expires_at=_utcnow() + dt.timedelta(days=INVITATION_DAYS),
+        expires_at=utcnow() + dt.timedelta(days=INVITATION_DAYS),
     ))
     db.session.commit()
     return token
@@ -130,20 +130,16 @@ def open_invitation(token: str) -> Invitation | None:
     invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _token_hash(token)))
     if invitation is None or invitation.accepted_at is not None:
         return None
-    if _aware(invitation.expires_at) < _utcnow():
+    if _aware(invitation.expires_at) < utcnow():
         return None
     return invitation
 
 
 def accept_invitation(invitation: Invitation, password: str) -> User:
-    invitation.accepted_at = _utcnow()
+    invitation.accepted_at = utcnow()
     invitation.user.password_hash = hash_password(password)
     db.session.commit()
     return invitation.user
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

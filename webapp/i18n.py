@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, redirect, request
 from flask_babel import Babel, get_locale
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext
 
-from questionnaires.answers import Problem
+from questionnaires.answers import MESSAGES, Problem
 from reports.i18n import LANGUAGES, TRANSLATIONS_DIR, Translator, country_names, language_name
 
 COOKIE = "lang"
@@ -14,22 +14,6 @@ COOKIE_AGE = 365 * 24 * 3600
 
 bp = Blueprint("i18n", __name__)
 babel = Babel()
-
-# The engine's answer problems, as the pages say them.
-PROBLEM_MESSAGES = {
-    "required-choice": _l("Select an answer"),
-    "required-multiple": _l("Select at least one answer"),
-    "required-number": _l("Enter a number"),
-    "required-text": _l("Enter an answer"),
-    "required-country": _l("Select a country"),
-    "invalid-choice": _l("Select one of the answers shown"),
-    "exclusive": _l("“%(label)s” cannot be combined with other answers"),
-    "not-a-number": _l("Enter a whole number, like 250"),
-    "number-range": _l("Enter a number from %(min)s to %(max)s"),
-    "too-long": _l("Keep this answer to %(limit)s characters or fewer. You wrote %(length)s"),
-    "invalid-country": _l("Select a country from the list"),
-}
-
 
 def current_language() -> str:
     locale = get_locale()
@@ -44,14 +28,10 @@ def select_language() -> str:
 
 
 def problem_message(problem: Problem, labels: dict | None = None) -> str:
-    t = Translator(current_language())
-    params = {
-        key: (t.number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value)
-        for key, value in problem.params.items()
-    }
-    if labels and "label" in params:
-        params["label"] = labels.get(params["label"], params["label"])
-    return str(PROBLEM_MESSAGES[problem.code]) % params
+    """The engine's message for an answer problem, in the page's language."""
+    if labels and "label" in problem.params:
+        problem = Problem(problem.code, dict(problem.params, label=labels.get(problem.params["label"], problem.params["label"])))
+    return problem.message(gettext(MESSAGES[problem.code]), Translator(current_language()).number)
 
 
 @bp.get("/language/<lang>")

@@ -16,7 +16,7 @@ from .db import db
 from .status import DRAFT, EDITABLE  # noqa: E402
 
 
-def _now() -> dt.datetime:
+def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
@@ -36,7 +36,7 @@ class Agency(db.Model):
     country: Mapped[str | None] = mapped_column(String(2))
     name: Mapped[str | None] = mapped_column(String(200))
     agency_type: Mapped[str | None] = mapped_column(String(40))
-    created_at: Mapped[dt.datetime] = mapped_column(default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     assessments: Mapped[list[Assessment]] = relationship(back_populates="agency")
 
@@ -51,8 +51,8 @@ class Assessment(db.Model):
     questionnaire_version: Mapped[int] = mapped_column(Integer)
     language: Mapped[str] = mapped_column(String(8), default="en")
     status: Mapped[str] = mapped_column(String(16), default=DRAFT, index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(default=_now)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=_now, onupdate=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[dt.datetime | None] = mapped_column()
     version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
     reviewed_by: Mapped[str | None] = mapped_column(ForeignKey("user_account.id", name="fk_assessment_reviewed_by"))
@@ -111,7 +111,7 @@ class Answer(db.Model):
     revision: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
     # Free text the official marked as confidential is never shown to donors.
     confidential: Mapped[bool] = mapped_column(default=False, server_default="0")
-    updated_at: Mapped[dt.datetime] = mapped_column(default=_now, onupdate=_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
 
@@ -137,7 +137,7 @@ class User(db.Model):
     # Part of the login cookie; changing it signs the user out everywhere.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     agency: Mapped[Agency | None] = relationship()
 
@@ -184,7 +184,7 @@ class AuditEvent(db.Model):
     action: Mapped[str] = mapped_column(String(64))
     before: Mapped[Any] = mapped_column(JSON, nullable=True)
     after: Mapped[Any] = mapped_column(JSON, nullable=True)
-    at: Mapped[dt.datetime] = mapped_column(default=_now, index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
 
     actor: Mapped[User | None] = relationship()
 
@@ -202,7 +202,7 @@ class Comment(db.Model):
     question_id: Mapped[str | None] = mapped_column(String(80))
     text: Mapped[str] = mapped_column(String(4000))
     clarification: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[dt.datetime] = mapped_column(default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     author: Mapped[User | None] = relationship()
 
@@ -220,7 +220,7 @@ class Adjustment(db.Model):
     action: Mapped[str] = mapped_column(String(16))  # add, remove, priority
     priority: Mapped[str | None] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(String(2000))
-    created_at: Mapped[dt.datetime] = mapped_column(default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     author: Mapped[User | None] = relationship()
 
@@ -264,4 +264,4 @@ class RenderedReport(db.Model):
     assessment_id: Mapped[str] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
     assessment_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[dt.datetime] = mapped_column(default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

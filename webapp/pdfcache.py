@@ -56,11 +56,7 @@ def cached_pdf_for_token(token: str, language: str, digest: str) -> tuple[bytes,
         return None
     key = _key(row.id, row.version, language, digest)
     pdf = cached_pdf(key)
-    return None if pdf is None else (pdf, key, reference(row.id))
-
-
-def reference(assessment_id: str) -> str:
-    return Assessment.reference_for(assessment_id)
+    return None if pdf is None else (pdf, key, Assessment.reference_for(row.id))
 
 
 def render_and_store(assessment: Assessment, key: str, html: Callable[[], str]) -> bytes:

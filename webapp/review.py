@@ -14,7 +14,7 @@ from reports.recommend import find_gaps, recommend
 from .db import db
 from .models import (
     Adjustment, Agency, Assessment, AuditEvent, Comment, PublishedGap, PublishedRecommendation,
-    PublishedScore, User,
+    PublishedScore, User, utcnow,
 )
 from .status import CLARIFICATION, PUBLISHED, REVIEWED, SUBMITTED
 
@@ -24,15 +24,11 @@ REVIEWABLE = (SUBMITTED, CLARIFICATION, REVIEWED, PUBLISHED)
 def audit(assessment: Assessment | None, actor: User | None, action: str, before: Any = None, after: Any = None) -> None:
     if assessment is not None:
         # A new version of the assessment: its cached PDFs no longer match and are rendered again.
-        assessment.updated_at = _now()
+        assessment.updated_at = utcnow()
     db.session.add(AuditEvent(
         assessment_id=assessment.id if assessment else None, actor_id=actor.id if actor else None,
         action=action, before=before, after=after,
     ))
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def queue(filters: dict[str, str], sort: str) -> list[tuple[Assessment, Agency | None]]:
@@ -118,7 +114,7 @@ def mark_reviewed(assessment: Assessment, author: User) -> None:
     before = {"status": assessment.status}
     assessment.status = REVIEWED
     assessment.reviewed_by = author.id
-    assessment.reviewed_at = _now()
+    assessment.reviewed_at = utcnow()
     audit(assessment, author, "reviewed", before, {"status": REVIEWED})
     db.session.commit()
 
@@ -144,6 +140,6 @@ def publish(assessment: Assessment, author: User, questionnaire, catalogue) -> N
         ))
     before = {"status": assessment.status}
     assessment.status = PUBLISHED
-    assessment.published_at = _now()
+    assessment.published_at = utcnow()
     audit(assessment, author, "published", before, {"status": PUBLISHED})
     db.session.commit()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,7 +13,7 @@ from questionnaires import Questionnaire
 from questionnaires.answers import is_empty
 
 from .db import db
-from .models import Agency, Answer, Assessment, AuditEvent, Comment
+from .models import Agency, Answer, Assessment, AuditEvent, Comment, utcnow
 from .status import CLARIFICATION, SUBMITTED
 
 TOKEN_MAX = 64
@@ -120,7 +119,7 @@ def save_answers(assessment: Assessment, values: Mapping[str, Any], confidential
             assessment_id=assessment.id, actor_id=_actor_id(), action="answers changed",
             before={q: before[q] for q in sorted(changed)}, after={q: values[q] for q in sorted(changed)},
         ))
-    assessment.updated_at = dt.datetime.now(dt.timezone.utc)
+    assessment.updated_at = utcnow()
     assessment.forget_values()
     try:
         db.session.commit()
@@ -146,7 +145,7 @@ def submit(assessment: Assessment) -> None:
     db.session.add(AuditEvent(assessment_id=assessment.id, actor_id=_actor_id(), action="submitted",
                               before={"status": assessment.status}, after={"status": SUBMITTED}))
     assessment.status = SUBMITTED
-    assessment.submitted_at = dt.datetime.now(dt.timezone.utc)
+    assessment.submitted_at = utcnow()
     db.session.commit()
 
 

@@ -132,9 +132,10 @@ def submit_page(
             db.session.refresh(assessment)
             result.base_version = assessment.version
             stored_now = assessment.answer_values()
+            # Answers the other save left as this page has them are not in conflict.
             result.conflicts = {
                 qid: (stored_now.get(qid), value) for qid, value in to_save.items() if stored_now.get(qid) != value
-            } or {qid: (stored_now.get(qid), value) for qid, value in to_save.items()}
+            }
             return result
         result.base_version = assessment.version
     return result

@@ -11,7 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from pypdf import PdfReader
 
 from tests.browser.conftest import BROWSER_PASSWORD, CHROMIUM, CHROMIUM_ARGS, shoot
-from tests.browser.wizard import answer_page, complete_sections, save_and_continue
+from tests.browser.wizard import answer_page, complete_sections, go, save_and_continue
 from tests.helpers import PROFILE, answer_all
 
 PAGE_BUDGET_BYTES = 200 * 1024
@@ -26,7 +26,7 @@ def answers(questionnaire):
 
 def start(page) -> str:
     page.goto("/")
-    page.click("text=Start a new assessment")
+    go(page, "text=Start a new assessment")
     page.wait_for_url(re.compile(r"/section/profile$"))
     link = page.inner_text(".resume-link a")
     assert re.search(r"/a/[A-Za-z0-9_-]{30,}/$", link), link
@@ -52,14 +52,14 @@ def test_whole_assessment_from_start_to_pdf(page, questionnaire, answers, live_s
     assert page.url.endswith("/check")
 
     # A Change link goes back to the question, then returns to the check page.
-    page.click('a[href*="section/profile?return=check#q-agency_name"]')
+    go(page, 'a[href*="section/profile?return=check#q-agency_name"]')
     assert page.url.endswith("#q-agency_name")
     page.fill("#q-agency_name", "Kenya Coast Guard Service")
-    page.click('button[name="action"][value="continue"]')
+    go(page, 'button[name="action"][value="continue"]')
     page.wait_for_url(re.compile(r"/check(#.*)?$"))
     assert "Kenya Coast Guard Service" in page.inner_text("main")
 
-    page.click("text=Submit and see the report")
+    go(page, "text=Submit and see the report")
     page.wait_for_url(re.compile(r"/report$"))
     report = page.inner_text("main")
     assert "Issue paper: smuggling of migrants by sea" in report and "Why:" in report
@@ -83,11 +83,11 @@ def test_resume_in_a_new_browser_after_closing_the_first(playwright, new_context
     page = new_context().new_page()
     page.goto(link)
     assert "Your progress" in page.inner_text("h1")
-    page.click("text=Continue where you left off")
+    go(page, "text=Continue where you left off")
     assert page.url.split("/section/")[1] not in seen
     rest = complete_sections(page, questionnaire, answers)
     assert rest and page.url.endswith("/check")
-    page.click("text=Submit and see the report")
+    go(page, "text=Submit and see the report")
     page.wait_for_url(re.compile(r"/report$"))
 
 
@@ -158,7 +158,7 @@ def test_whole_journey_with_javascript_off(new_context, questionnaire, answers):
     seen = complete_sections(page, questionnaire, answers)
     assert "sea" in seen
     # Errors still show, with the summary, without any script.
-    page.click("text=Submit and see the report")
+    go(page, "text=Submit and see the report")
     page.wait_for_url(re.compile(r"/report$"))
     with page.expect_download() as download:
         page.click("text=Download the report as PDF")
@@ -194,7 +194,7 @@ def sign_in(page, role: str) -> None:
     page.goto("/sign-in")
     page.fill("#email", f"{role}@example.org")
     page.fill("#password", BROWSER_PASSWORD)
-    page.click("main button[type=submit]")
+    go(page, "main button[type=submit]")
     page.wait_for_load_state()
 
 
@@ -202,32 +202,32 @@ def test_accessibility_of_the_role_pages(new_context, questionnaire, answers):
     page = new_context().new_page()
     page.goto("/sign-in")
     check_accessibility(page, "sign in")
-    page.click("main button[type=submit]")
+    go(page, "main button[type=submit]")
     check_accessibility(page, "sign in with errors")
     assert page.evaluate("document.activeElement.id") == "error-summary"
 
     official = new_context().new_page()
     start(official)
     complete_sections(official, questionnaire, answers)
-    official.click("text=Submit and see the report")
+    go(official, "text=Submit and see the report")
 
     sign_in(page, "ta")
     assert "/review/" in page.url
     check_accessibility(page, "review queue")
     shoot(page, "review-queue")
-    page.click("table.data a")
+    go(page, "table.data a")
     check_accessibility(page, "review of one assessment")
-    page.click("text=Mark as reviewed")
-    page.click("text=Publish the report")
-    page.click("text=Sign out")
+    go(page, "text=Mark as reviewed")
+    go(page, "text=Publish the report")
+    go(page, "text=Sign out")
 
     sign_in(page, "donor")
     assert "/portfolio/" in page.url
     check_accessibility(page, "portfolio")
     shoot(page, "portfolio")
-    page.click("table.data >> nth=-1 >> a")
+    go(page, "table.data >> nth=-1 >> a")
     check_accessibility(page, "published report for donors")
-    page.click("text=Sign out")
+    go(page, "text=Sign out")
 
     sign_in(page, "admin")
     page.goto("/admin/users")

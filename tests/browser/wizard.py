@@ -31,8 +31,15 @@ def answer_page(page, questionnaire: Questionnaire, answers: dict[str, Any]) -> 
             page.fill(f"#q-{question_id}", str(value))
 
 
+def go(page, selector: str) -> None:
+    """Click something that loads a new page, and wait for that page: a bare click can
+    return before the browser has even left the old one."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def save_and_continue(page) -> None:
-    page.click('button[name="action"][value="continue"]')
+    go(page, 'button[name="action"][value="continue"]')
 
 
 def complete_sections(page, questionnaire: Questionnaire, answers: dict[str, Any], stop_after: int | None = None) -> list[str]:
@@ -43,7 +50,6 @@ def complete_sections(page, questionnaire: Questionnaire, answers: dict[str, Any
         section_id = page.url.split("/section/")[1].split("?")[0].split("#")[0]
         answer_page(page, questionnaire, answers)
         save_and_continue(page)
-        page.wait_for_load_state()
         problem = page.query_selector("#error-summary")
         if problem is not None:
             raise AssertionError(f"{section_id}: {problem.inner_text()}")
