@@ -56,7 +56,9 @@ class Conditional(Frozen):
         return self._condition
 
     def holds(self, answers: Mapping[str, Any]) -> bool:
-        return self._condition is None or self._condition.evaluate(answers)
+        # Read the private attribute directly: this runs for every question on every page.
+        condition = self.__pydantic_private__["_condition"]
+        return condition is None or condition.evaluate(answers)
 
 
 class Question(Conditional):
@@ -115,9 +117,10 @@ class Question(Conditional):
 
     def choices(self) -> tuple[Option, ...]:
         """Every choice offered, with "Don't know" and "Not applicable" on scored questions."""
-        if self._choices is None:
-            self._choices = tuple(self._build_choices())
-        return self._choices
+        cached = self.__pydantic_private__["_choices"]
+        if cached is None:
+            cached = self._choices = tuple(self._build_choices())
+        return cached
 
     def _build_choices(self) -> list[Option]:
         if self.type == "yesno":

@@ -58,7 +58,32 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _template_helpers(app)
     app.after_request(_idle_session)
     app.after_request(_security_headers)
+    app.extensions["tna.warm_up"] = lambda: warm_up(app)
     return app
+
+
+def warm_up(app: Flask) -> None:
+    """Do once what every worker would otherwise do on its first requests: compile the page
+    templates, build the section forms and load the translations. Called by a server that
+    forks workers from one loaded application; it opens no database connection, and closes
+    any that is open, so no connection is shared across a fork."""
+    from flask_babel import get_translations
+
+    from reports.i18n import LANGUAGES, translations
+
+    from .forms import warm_up_forms
+
+    for name in app.jinja_env.list_templates():
+        if name.endswith(".html"):
+            app.jinja_env.get_template(name)
+    for lang in LANGUAGES:
+        translations(lang)
+        warm_up_forms(app.extensions["tna.questionnaire"], lang)
+        with app.test_request_context(headers={"Cookie": f"lang={lang}"}):
+            get_translations()
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose()
 
 
 def _idle_session(response):

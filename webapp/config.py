@@ -49,6 +49,9 @@ def from_environment() -> dict:
         "PERMANENT_SESSION_LIFETIME": SESSION_IDLE,
         "SESSION_REFRESH_EACH_REQUEST": True,
         "WTF_CSRF_TIME_LIMIT": int(SESSION_IDLE.total_seconds()),
+        # Every message a form shows comes from our own catalogue; WTForms' own catalogue
+        # would otherwise be read from disk for every form built.
+        "WTF_I18N_ENABLED": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Behind HTTPS, set TNA_HTTPS=1: cookies get the Secure flag and HSTS is sent.

@@ -11,12 +11,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from flask_babel import gettext as _
 
 from questionnaires import Question, Section, tr
 from questionnaires.answers import Problem, check
 
-from .i18n import country_names, problem_message
+from .i18n import Translator, country_names, problem_message
 
 SHORT_TEXT = 200
 
@@ -94,7 +93,8 @@ def _text(question: Question, lang: str, validators: list) -> Field:
 
 def _country(question: Question, lang: str, validators: list) -> Field:
     countries = sorted(country_names(lang).items(), key=lambda item: item[1].casefold())
-    choices = [SelectChoice("", _("Select a country"))] + [SelectChoice(code, name) for code, name in countries]
+    t = Translator(lang)
+    choices = [SelectChoice("", t("Select a country"))] + [SelectChoice(code, name) for code, name in countries]
     return SelectField(choices=choices, validate_choice=False, validators=validators)
 
 
@@ -116,18 +116,37 @@ class SectionForm(FlaskForm):
 
 def section_form(section: Section, lang: str, require: bool, formdata: Any = None, data: dict | None = None) -> SectionForm:
     """A form with one field per question of the section, named q_<question id>."""
+    initial = {field_name(q): _initial(q, (data or {}).get(q.id)) for q in section.questions}
+    return _form_class(section, lang, require)(formdata=formdata, data=initial)
+
+
+# Form classes are built once per section, language and mode: the fields are the same on
+# every request, only the data bound to them differs.
+_FORM_CLASSES: dict[tuple[int, str, bool], tuple[Section, type[SectionForm]]] = {}
+
+
+def _form_class(section: Section, lang: str, require: bool) -> type[SectionForm]:
+    key = (id(section), lang, require)
+    cached = _FORM_CLASSES.get(key)
+    if cached is not None and cached[0] is section:
+        return cached[1]
 
     class Form(SectionForm):
         class Meta:
             pass
 
     Form.Meta.lang = lang
-
     for question in section.questions:
         unbound = FIELD_BUILDERS[question.type](question, lang, [CheckAnswer(question, require)])
         setattr(Form, field_name(question), unbound)
-    initial = {field_name(q): _initial(q, (data or {}).get(q.id)) for q in section.questions}
-    return Form(formdata=formdata, data=initial)
+    _FORM_CLASSES[key] = (section, Form)
+    return Form
+
+
+def warm_up_forms(questionnaire, lang: str) -> None:
+    for section in questionnaire.all_sections():
+        for require in (True, False):
+            _form_class(section, lang, require)
 
 
 def _initial(question: Question, value: Any) -> Any:

@@ -84,17 +84,35 @@ class Assessment(db.Model):
         """A short public reference for the report; unlike the token it grants no access."""
         return "TNA-" + assessment_id.replace("-", "")[:8].upper()
 
-    def answer_values(self) -> dict[str, Any]:
-        """Question id -> stored value, read with one query and kept until the next save."""
-        cached = self.__dict__.get("_values")
-        if cached is None:
-            rows = db.session.execute(
-                select(Answer.question_id, Answer.value).where(Answer.assessment_id == self.id)
+    def answer_rows(self) -> dict[str, Any]:
+        """Question id -> stored row (id, value, revision, confidential), read with one query
+        and kept until the next save."""
+        rows = self.__dict__.get("_rows")
+        if rows is None:
+            result = db.session.execute(
+                select(Answer.id, Answer.question_id, Answer.value, Answer.revision, Answer.confidential)
+                .where(Answer.assessment_id == self.id)
             )
-            cached = self.__dict__["_values"] = {qid: value for qid, value in rows}
-        return dict(cached)
+            rows = self.__dict__["_rows"] = {row.question_id: row for row in result}
+            self.__dict__["_values"] = {qid: row.value for qid, row in rows.items()}
+        return rows
+
+    def answer_values(self) -> dict[str, Any]:
+        """Question id -> stored value."""
+        values = self.__dict__.get("_values")
+        if values is None:
+            self.answer_rows()
+            values = self.__dict__["_values"]
+        return dict(values)
+
+    def remember_values(self, values: dict[str, Any]) -> None:
+        """The values just saved; the rows (with their new ids and revisions) are read again
+        only if asked for."""
+        self.__dict__.pop("_rows", None)
+        self.__dict__["_values"] = dict(values)
 
     def forget_values(self) -> None:
+        self.__dict__.pop("_rows", None)
         self.__dict__.pop("_values", None)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from questionnaires import Questionnaire
@@ -54,29 +54,24 @@ def get_by_token(token: str) -> Assessment:
     return assessment
 
 
-def _rows(assessment: Assessment, question_ids) -> dict[str, Answer]:
-    """Only the answer rows a page touches; reading every answer as an object is wasted work."""
-    rows = db.session.scalars(
-        select(Answer).where(Answer.assessment_id == assessment.id, Answer.question_id.in_(list(question_ids)))
-    )
-    return {row.question_id: row for row in rows}
+def answer_rows(assessment: Assessment, question_ids) -> dict[str, Any]:
+    """The stored rows of these questions (id, value, revision, confidential), from the one
+    read of the assessment's answers that the page already made."""
+    rows = assessment.answer_rows()
+    return {qid: rows[qid] for qid in question_ids if qid in rows}
 
 
-def newer_answers(assessment: Assessment, base_version: int, values: Mapping[str, Any]) -> dict[str, Any]:
+def newer_answers(rows: Mapping[str, Answer], base_version: int, values: Mapping[str, Any]) -> dict[str, Any]:
     """Stored answers written after `base_version` that these values would overwrite."""
-    if not values:
-        return {}
     return {
         qid: row.value
-        for qid, row in _rows(assessment, values).items()
-        if row.revision > base_version and row.value != values[qid]
+        for qid, row in rows.items()
+        if qid in values and row.revision > base_version and row.value != values[qid]
     }
 
 
 def confidential_ids(assessment: Assessment) -> set[str]:
-    return set(db.session.scalars(
-        select(Answer.question_id).where(Answer.assessment_id == assessment.id, Answer.confidential.is_(True))
-    ))
+    return {qid for qid, row in assessment.answer_rows().items() if row.confidential}
 
 
 def clarifications(assessment: Assessment, section_id: str) -> list[Comment]:
@@ -89,42 +84,71 @@ def clarifications(assessment: Assessment, section_id: str) -> list[Comment]:
     ))
 
 
-def save_answers(assessment: Assessment, values: Mapping[str, Any], confidential: Mapping[str, bool] | None = None) -> None:
+def save_answers(
+    assessment: Assessment, values: Mapping[str, Any], confidential: Mapping[str, bool] | None = None,
+    existing: Mapping[str, Any] | None = None, language: str | None = None,
+) -> None:
     """Upsert answers; an empty value removes the stored answer. One transaction.
 
     The assessment's version column goes up by one with every save; a concurrent save of the
     same assessment makes this one fail with StaleDataError instead of overwriting it.
     """
-    existing = _rows(assessment, values)
+    stored = assessment.answer_values()
+    if existing is None:
+        existing = answer_rows(assessment, values)
     revision = assessment.version + 1
+    confidential = confidential or {}
     before = {qid: existing[qid].value if qid in existing else None for qid in values}
-    changed = {qid for qid, value in values.items() if before[qid] != (None if is_empty(value) else value)}
+    changed = sorted(qid for qid, value in values.items() if before[qid] != (None if is_empty(value) else value))
+    deletes, updates, inserts = [], [], []
     for question_id, value in values.items():
         row = existing.get(question_id)
         if is_empty(value):
             if row is not None:
-                db.session.delete(row)
+                deletes.append(row.id)
         elif row is None:
-            db.session.add(Answer(assessment_id=assessment.id, question_id=question_id, value=value, revision=revision,
-                                  confidential=bool((confidential or {}).get(question_id))))
+            inserts.append({"assessment_id": assessment.id, "question_id": question_id, "value": value,
+                            "revision": revision, "confidential": bool(confidential.get(question_id))})
         else:
-            if row.value != value:
-                row.value = value
-                row.revision = revision
-            if confidential is not None and question_id in confidential:
-                row.confidential = bool(confidential[question_id])
-    _sync_agency(assessment, values)
-    if changed:
-        db.session.add(AuditEvent(
-            assessment_id=assessment.id, actor_id=_actor_id(), action="answers changed",
-            before={q: before[q] for q in sorted(changed)}, after={q: values[q] for q in sorted(changed)},
-        ))
+            secret = bool(confidential[question_id]) if question_id in confidential else row.confidential
+            if row.value != value or secret != row.confidential:
+                updates.append({"row_id": row.id, "value": value, "confidential": secret,
+                                "revision": revision if row.value != value else row.revision})
+
+    # The assessment row first: its version check fails a concurrent save before anything else
+    # is written, and on SQLite it takes the write lock for the few statements that follow.
+    if language is not None:
+        assessment.language = language
     assessment.updated_at = utcnow()
+    _sync_agency(assessment, values)
     assessment.forget_values()
-    try:
-        db.session.commit()
-    finally:
-        assessment.forget_values()
+    session = db.session
+    session.flush()
+    answers = Answer.__table__
+    if deletes:
+        session.execute(delete(answers).where(answers.c.id.in_(deletes)))
+    if updates:
+        session.execute(
+            update(answers).where(answers.c.id == bindparam("row_id"))
+            .values(value=bindparam("value"), revision=bindparam("revision"), confidential=bindparam("confidential")),
+            updates,
+        )
+    if inserts:
+        session.execute(insert(answers), inserts)
+    if changed:
+        session.execute(insert(AuditEvent.__table__).values(
+            assessment_id=assessment.id, actor_id=_actor_id(), action="answers changed",
+            before={q: before[q] for q in changed}, after={q: values[q] for q in changed},
+        ))
+    session.commit()
+    # The version check above guarantees nobody else wrote in between: the stored answers are
+    # now exactly the earlier ones with these values applied.
+    for question_id, value in values.items():
+        if is_empty(value):
+            stored.pop(question_id, None)
+        else:
+            stored[question_id] = value
+    assessment.remember_values(stored)
 
 
 def _sync_agency(assessment: Assessment, values: Mapping[str, Any]) -> None:

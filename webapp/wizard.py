@@ -16,7 +16,7 @@ from .models import Assessment
 from sqlalchemy.orm.exc import StaleDataError
 
 from .db import db
-from .store import newer_answers, save_answers
+from .store import answer_rows, newer_answers, save_answers
 
 NOT_STARTED = "not-started"
 IN_PROGRESS = "in-progress"
@@ -114,18 +114,18 @@ def submit_page(
             result.new_questions.append(question)
         else:
             result.errors[question.id] = bound.errors[0]
-    newer = newer_answers(assessment, base_version, to_save)
+    rows = answer_rows(assessment, to_save)
+    newer = newer_answers(rows, base_version, to_save)
     if newer:
         result.conflicts = {qid: (theirs, to_save[qid]) for qid, theirs in newer.items()}
         return result
     if to_save:
-        # The assessment records the language it is being answered in.
-        assessment.language = lang
         # Free text may be marked confidential: donors never see it.
         marked = set(formdata.getlist("confidential")) if hasattr(formdata, "getlist") else set()
         confidential = {q.id: q.id in marked for q in result.visible if q.type == "text" and q.id in to_save}
         try:
-            save_answers(assessment, to_save, confidential)
+            # The assessment records the language it is being answered in.
+            save_answers(assessment, to_save, confidential, existing=rows, language=lang)
         except StaleDataError:
             # Another save of this assessment committed between our read and our write.
             db.session.rollback()

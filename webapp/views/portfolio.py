@@ -13,11 +13,11 @@ from reports.build import build_report
 from reports.regions import region_names
 from reports.render import render_body
 
-from .. import portfolio, review
+from .. import portfolio, review, store
 from ..accounts import role_required
 from ..db import db
 from ..i18n import current_language
-from ..models import Answer, Assessment
+from ..models import Assessment
 from ..status import PUBLISHED
 from .common import catalogue, questionnaire
 
@@ -128,10 +128,7 @@ def report(assessment_id: str):
     if assessment is None or assessment.status != PUBLISHED:
         abort(404)
     answers = assessment.answer_values()
-    hidden = db.session.scalars(
-        db.select(Answer.question_id).where(Answer.assessment_id == assessment.id, Answer.confidential.is_(True))
-    ).all()
-    for question_id in hidden:
+    for question_id in store.confidential_ids(assessment):
         answers[question_id] = _("[Confidential: not shown]")
     lang = current_language()
     built = build_report(
