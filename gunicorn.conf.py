@@ -8,14 +8,25 @@ import multiprocessing
 import os
 
 bind = os.environ.get("TNA_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("TNA_WORKERS", multiprocessing.cpu_count() * 2))
+# The work is CPU-bound (SQLite is in-process; PostgreSQL is a local socket away): one worker
+# per core. More workers only slice the same cores finer and spread out the latencies.
+workers = int(os.environ.get("TNA_WORKERS", multiprocessing.cpu_count()))
 # Threads let a worker keep serving while one of its requests waits for a PDF render, which
-# runs in a low-priority child process.
+# runs in a low-priority child process. Within a worker the threads take turns on the CPU
+# (webapp/turns.py), so that each page costs about its own time, not that of its neighbours.
 worker_class = os.environ.get("TNA_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("TNA_THREADS", 4))
+os.environ.setdefault("TNA_REQUEST_TURNS", "1")
 timeout = 120
 graceful_timeout = 30
-keepalive = 5
+# One request per connection, as with gunicorn's sync workers: a new request goes to whichever
+# worker has room for it, instead of queueing behind its own connection's worker. Browsers
+# keep their connections alive to the reverse proxy in front (nginx, a load balancer), which
+# also terminates TLS; see the README.
+keepalive = int(os.environ.get("TNA_KEEPALIVE", 0))
+# A worker takes no more connections than it has threads; the rest wait in the kernel's
+# queue, in arrival order, for the first worker with room.
+worker_connections = int(os.environ.get("TNA_WORKER_CONNECTIONS", threads))
 # Recycle workers to keep memory bounded; the jitter stops them all restarting at once.
 max_requests = int(os.environ.get("TNA_MAX_REQUESTS", 1000))
 max_requests_jitter = int(os.environ.get("TNA_MAX_REQUESTS_JITTER", 100))

@@ -36,6 +36,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
+    turns = int(app.config.get("TNA_REQUEST_TURNS") or 0)
+    if turns > 0:
+        from .turns import Turns
+
+        app.wsgi_app = Turns(app.wsgi_app, turns)  # type: ignore[method-assign]
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config.ROOT / "migrations"))
     csrf.init_app(app)

@@ -8,7 +8,7 @@ import secrets
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, UniqueConstraint, select
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, UniqueConstraint, bindparam, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import db
@@ -89,10 +89,7 @@ class Assessment(db.Model):
         and kept until the next save."""
         rows = self.__dict__.get("_rows")
         if rows is None:
-            result = db.session.execute(
-                select(Answer.id, Answer.question_id, Answer.value, Answer.revision, Answer.confidential)
-                .where(Answer.assessment_id == self.id)
-            )
+            result = db.session.execute(_ANSWER_ROWS, {"assessment_id": self.id})
             rows = self.__dict__["_rows"] = {row.question_id: row for row in result}
             self.__dict__["_values"] = {qid: row.value for qid, row in rows.items()}
         return rows
@@ -133,6 +130,14 @@ class Answer(db.Model):
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
 
+
+# Built once: the wizard runs this on every page, and a prebuilt Core statement costs a
+# fraction of building an ORM query each time.
+_ANSWER_ROWS = (
+    select(Answer.__table__.c.id, Answer.__table__.c.question_id, Answer.__table__.c.value,
+           Answer.__table__.c.revision, Answer.__table__.c.confidential)
+    .where(Answer.__table__.c.assessment_id == bindparam("assessment_id"))
+)
 
 ROLES = ("official", "ta", "donor", "admin")
 

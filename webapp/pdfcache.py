@@ -11,11 +11,14 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from reports.isolated import render_pdf_isolated
 
+from flask import has_request_context, request
+
 from .db import db
+from .turns import waiting
 from .models import Assessment, RenderedReport
 
 REPORTS_DIR = Path(__file__).resolve().parent.parent / "reports"
@@ -40,8 +43,15 @@ def _key(assessment_id: str, version: int, language: str, digest: str) -> str:
     return hashlib.sha256(f"{assessment_id}:{version}:{language}:{digest}".encode()).hexdigest()
 
 
+# Prebuilt Core statements: a repeat download runs only these two.
+_VERSION_BY_TOKEN = select(Assessment.__table__.c.id, Assessment.__table__.c.version).where(
+    Assessment.__table__.c.token == bindparam("token")
+)
+_PDF_BY_KEY = select(RenderedReport.__table__.c.pdf).where(RenderedReport.__table__.c.key == bindparam("key"))
+
+
 def cached_pdf(key: str) -> bytes | None:
-    return db.session.scalar(select(RenderedReport.pdf).where(RenderedReport.key == key))
+    return db.session.execute(_PDF_BY_KEY, {"key": key}).scalar()
 
 
 def cached_pdf_for_token(token: str, language: str, digest: str) -> tuple[bytes, str, str] | None:
@@ -49,9 +59,7 @@ def cached_pdf_for_token(token: str, language: str, digest: str) -> tuple[bytes,
 
     Returns (pdf, cache key, reference), or None when the link is unknown or nothing is cached.
     """
-    row = db.session.execute(
-        select(Assessment.id, Assessment.version).where(Assessment.token == token)
-    ).first()
+    row = db.session.execute(_VERSION_BY_TOKEN, {"token": token}).first()
     if row is None:
         return None
     key = _key(row.id, row.version, language, digest)
@@ -60,7 +68,10 @@ def cached_pdf_for_token(token: str, language: str, digest: str) -> tuple[bytes,
 
 
 def render_and_store(assessment: Assessment, key: str, html: Callable[[], str]) -> bytes:
-    pdf = render_pdf_isolated(html())
+    document = html()
+    # The render runs in a child process; meanwhile this worker serves other requests.
+    with waiting(request.environ if has_request_context() else {}):
+        pdf = render_pdf_isolated(document)
     # Renders of older versions can never be asked for again; other languages of this version can.
     db.session.execute(
         delete(RenderedReport).where(

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from questionnaires import Questionnaire
 from questionnaires.answers import is_empty
 
-from .db import db
+from .db import db, write_lock
 from .models import Agency, Answer, Assessment, AuditEvent, Comment, utcnow
 from .status import CLARIFICATION, SUBMITTED
 
@@ -36,7 +36,8 @@ def create_assessment(
     )
     db.session.add(assessment)
     try:
-        db.session.commit()
+        with write_lock():
+            db.session.commit()
     except IntegrityError:
         # Both clicks raced past the lookup: the other one won.
         db.session.rollback()
@@ -44,11 +45,22 @@ def create_assessment(
     return assessment
 
 
+_BY_TOKEN = select(Assessment).where(Assessment.token == bindparam("token"))
+_ANSWERS = Answer.__table__
+_DELETE_ANSWERS = delete(_ANSWERS).where(_ANSWERS.c.id.in_(bindparam("ids", expanding=True)))
+_UPDATE_ANSWER = (
+    update(_ANSWERS).where(_ANSWERS.c.id == bindparam("row_id"))
+    .values(value=bindparam("value"), revision=bindparam("revision"), confidential=bindparam("confidential"))
+)
+_INSERT_ANSWER = insert(_ANSWERS)
+_INSERT_AUDIT = insert(AuditEvent.__table__)
+
+
 def get_by_token(token: str) -> Assessment:
     """The assessment behind a private link, or a 404 for any unknown or altered token."""
     if not token or len(token) > TOKEN_MAX:
         abort(404)
-    assessment = db.session.scalar(select(Assessment).where(Assessment.token == token))
+    assessment = db.session.scalar(_BY_TOKEN, {"token": token})
     if assessment is None:
         abort(404)
     return assessment
@@ -122,25 +134,22 @@ def save_answers(
     assessment.updated_at = utcnow()
     _sync_agency(assessment, values)
     assessment.forget_values()
+    audit = {
+        "assessment_id": assessment.id, "actor_id": _actor_id(), "action": "answers changed",
+        "before": {q: before[q] for q in changed}, "after": {q: values[q] for q in changed},
+    }
     session = db.session
-    session.flush()
-    answers = Answer.__table__
-    if deletes:
-        session.execute(delete(answers).where(answers.c.id.in_(deletes)))
-    if updates:
-        session.execute(
-            update(answers).where(answers.c.id == bindparam("row_id"))
-            .values(value=bindparam("value"), revision=bindparam("revision"), confidential=bindparam("confidential")),
-            updates,
-        )
-    if inserts:
-        session.execute(insert(answers), inserts)
-    if changed:
-        session.execute(insert(AuditEvent.__table__).values(
-            assessment_id=assessment.id, actor_id=_actor_id(), action="answers changed",
-            before={q: before[q] for q in changed}, after={q: values[q] for q in changed},
-        ))
-    session.commit()
+    with write_lock():
+        session.flush()
+        if deletes:
+            session.execute(_DELETE_ANSWERS, {"ids": deletes})
+        if updates:
+            session.execute(_UPDATE_ANSWER, updates)
+        if inserts:
+            session.execute(_INSERT_ANSWER, inserts)
+        if changed:
+            session.execute(_INSERT_AUDIT, audit)
+        session.commit()
     # The version check above guarantees nobody else wrote in between: the stored answers are
     # now exactly the earlier ones with these values applied.
     for question_id, value in values.items():
@@ -170,7 +179,8 @@ def submit(assessment: Assessment) -> None:
                               before={"status": assessment.status}, after={"status": SUBMITTED}))
     assessment.status = SUBMITTED
     assessment.submitted_at = utcnow()
-    db.session.commit()
+    with write_lock():
+        db.session.commit()
 
 
 def _actor_id() -> str | None:

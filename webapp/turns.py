@@ -1,0 +1,54 @@
+"""One request at a time on a worker's CPU, except while a request waits for a PDF render.
+
+A gunicorn worker runs several threads so that a request waiting minutes for a report render
+does not block everyone else. But threads that all compute at once share the interpreter lock
+and the cores in small slices: each request then takes as long as the slowest mix of its
+neighbours, and the slowest 1 % take several times the median. Taking turns keeps the
+latency of a page close to its own cost, in arrival order, and a request that waits for a
+render steps aside for the others until its PDF is ready.
+
+Enabled by TNA_REQUEST_TURNS (gunicorn.conf.py sets it to 1); off in tests and `flask run`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+ENVIRON_KEY = "tna.turns"
+
+
+class Turns:
+    """WSGI middleware: at most `slots` requests of this process compute at the same time."""
+
+    def __init__(self, app: Any, slots: int):
+        self.app = app
+        self.slots = threading.BoundedSemaphore(slots)
+
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        environ[ENVIRON_KEY] = self
+        with self.slots:
+            # Our responses are built in full before they are returned, so the turn ends
+            # before the server writes them out: a slow connection does not hold it.
+            return self.app(environ, start_response)
+
+    @contextlib.contextmanager
+    def step_aside(self) -> Iterator[None]:
+        self.slots.release()
+        try:
+            yield
+        finally:
+            self.slots.acquire()
+
+
+@contextlib.contextmanager
+def waiting(environ: dict) -> Iterator[None]:
+    """Wrap a long wait that needs no CPU in this process, such as a render in a child process."""
+    turns = environ.get(ENVIRON_KEY)
+    if turns is None:
+        yield
+        return
+    with turns.step_aside():
+        yield
