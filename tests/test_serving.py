@@ -73,6 +73,33 @@ def test_a_request_waiting_for_a_render_steps_aside():
     assert not slow.is_alive()
 
 
+def test_turns_are_served_in_arrival_order():
+    from webapp.turns import FairSlots
+
+    slots = FairSlots(1)
+    slots.acquire()
+    served: list[int] = []
+
+    def waiter(n):
+        with slots:
+            served.append(n)
+
+    threads = []
+    for n in range(5):
+        thread = threading.Thread(target=waiter, args=(n,))
+        thread.start()
+        threads.append(thread)
+        while len(slots._waiters) < n + 1:  # wait until this one is queued
+            time.sleep(0.001)
+    slots.release()
+    # A newcomer arriving now must queue behind the five.
+    late = threading.Thread(target=waiter, args=(99,))
+    late.start()
+    for thread in threads + [late]:
+        thread.join(5)
+    assert served == [0, 1, 2, 3, 4, 99]
+
+
 def test_waiting_without_turns_is_harmless():
     with waiting({}):
         pass

@@ -14,10 +14,43 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
 ENVIRON_KEY = "tna.turns"
+
+
+class FairSlots:
+    """A semaphore that serves waiters in arrival order: a released slot is handed straight
+    to the longest waiter, so a newcomer can never overtake it (threading.Semaphore lets it)."""
+
+    def __init__(self, slots: int):
+        self._lock = threading.Lock()
+        self._free = slots
+        self._waiters: deque[threading.Event] = deque()
+
+    def acquire(self) -> None:
+        with self._lock:
+            if self._free and not self._waiters:
+                self._free -= 1
+                return
+            turn = threading.Event()
+            self._waiters.append(turn)
+        turn.wait()
+
+    def release(self) -> None:
+        with self._lock:
+            if self._waiters:
+                self._waiters.popleft().set()
+            else:
+                self._free += 1
+
+    def __enter__(self) -> None:
+        self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
 
 
 class Turns:
@@ -25,7 +58,7 @@ class Turns:
 
     def __init__(self, app: Any, slots: int):
         self.app = app
-        self.slots = threading.BoundedSemaphore(slots)
+        self.slots = FairSlots(slots)
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
         environ[ENVIRON_KEY] = self
