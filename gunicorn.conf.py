@@ -28,8 +28,8 @@ keepalive = int(os.environ.get("TNA_KEEPALIVE", 0))
 # queue, in arrival order, for the first worker with room.
 worker_connections = int(os.environ.get("TNA_WORKER_CONNECTIONS", threads))
 # Recycle workers to keep memory bounded; the jitter stops them all restarting at once.
-max_requests = int(os.environ.get("TNA_MAX_REQUESTS", 1000))
-max_requests_jitter = int(os.environ.get("TNA_MAX_REQUESTS_JITTER", 100))
+max_requests = int(os.environ.get("TNA_MAX_REQUESTS", 5000))
+max_requests_jitter = int(os.environ.get("TNA_MAX_REQUESTS_JITTER", 500))
 # Load the application once in the master and fork workers from it: a recycled worker starts
 # in milliseconds instead of re-reading and re-checking every definition file.
 preload_app = True
