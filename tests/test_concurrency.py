@@ -124,10 +124,14 @@ def test_failure_inside_a_save_rolls_back_the_whole_page(app, browser, questionn
     before = saved(app, token)
     import webapp.store as store
 
-    def broken(*args, **kwargs):
-        raise RuntimeError("disk full")
+    class Broken:
+        """Fails when the audit-trail row is written: after the version check, the agency and
+        the answers have been written in the same transaction."""
 
-    monkeypatch.setattr(store, "_sync_agency", broken)
+        def __getattr__(self, name):
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store, "_INSERT_AUDIT", Broken())
     url = f"/a/{token}/section/profile"
     browser.get(url)
     data = form_data(questionnaire.profile, dict(answers))

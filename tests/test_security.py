@@ -116,3 +116,30 @@ def test_https_deployment_gets_secure_cookies_and_hsts(tmp_path, monkeypatch):
     response = app.test_client().get("/", base_url="https://localhost")
     assert "Secure" in response.headers["Set-Cookie"]
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_session_cookie_is_re_signed_only_when_old(app, browser, monkeypatch):
+    """The idle timeout slides without a new cookie on every response."""
+    import datetime as dt
+
+    import webapp.sessions as sessions
+
+    first = browser.get("/")
+    assert "Set-Cookie" in first.headers
+    browser.get("/")  # the session settles (sign-in state is recorded once)
+    again = browser.get("/")
+    assert "Set-Cookie" not in again.headers, "a fresh cookie is not re-sent"
+    monkeypatch.setattr(sessions, "REFRESH_AFTER", dt.timedelta(seconds=-1))
+    later = browser.get("/")
+    assert "Expires=" in later.headers.get("Set-Cookie", ""), "an older cookie is re-signed, extending the session"
+
+
+def test_session_older_than_the_idle_limit_is_dropped(app, browser):
+    import datetime as dt
+
+    browser.get("/")
+    browser.post("/start", {"creation_key": "fresh"}, status=302)
+    browser.get("/")
+    app.permanent_session_lifetime = dt.timedelta(seconds=-1)
+    response = browser.post("/start", {"creation_key": "stale"}, status=400)
+    assert "session has expired" in response.get_data(as_text=True)

@@ -42,6 +42,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = Turns(app.wsgi_app, turns)  # type: ignore[method-assign]
 
+    from .sessions import IdleTimeoutSessionInterface
+
+    app.session_interface = IdleTimeoutSessionInterface()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config.ROOT / "migrations"))
     csrf.init_app(app)

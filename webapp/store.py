@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from flask import abort
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from questionnaires import Questionnaire
 from questionnaires.answers import is_empty
@@ -54,6 +57,15 @@ _UPDATE_ANSWER = (
 )
 _INSERT_ANSWER = insert(_ANSWERS)
 _INSERT_AUDIT = insert(AuditEvent.__table__)
+_AGENCIES = Agency.__table__
+_INSERT_AGENCY = insert(_AGENCIES)
+_ASSESSMENTS = Assessment.__table__
+_CLAIM = (
+    update(_ASSESSMENTS)
+    .where(_ASSESSMENTS.c.id == bindparam("assessment_id"), _ASSESSMENTS.c.version == bindparam("old_version"))
+    .values(version=bindparam("new_version"), updated_at=bindparam("now"), language=bindparam("language"),
+            agency_id=bindparam("agency_id"))
+)
 
 
 def get_by_token(token: str) -> Assessment:
@@ -127,20 +139,29 @@ def save_answers(
                 updates.append({"row_id": row.id, "value": value, "confidential": secret,
                                 "revision": revision if row.value != value else row.revision})
 
-    # The assessment row first: its version check fails a concurrent save before anything else
-    # is written, and on SQLite it takes the write lock for the few statements that follow.
-    if language is not None:
-        assessment.language = language
-    assessment.updated_at = utcnow()
-    _sync_agency(assessment, values)
-    assessment.forget_values()
+    now = utcnow()
+    agency_id, agency_changes = assessment.agency_id, _agency_changes(values)
     audit = {
         "assessment_id": assessment.id, "actor_id": _actor_id(), "action": "answers changed",
         "before": {q: before[q] for q in changed}, "after": {q: values[q] for q in changed},
     }
+    assessment.forget_values()
     session = db.session
     with write_lock():
-        session.flush()
+        if agency_changes and agency_id is None:
+            agency_id = str(uuid.uuid4())
+            session.execute(_INSERT_AGENCY, dict(agency_changes, id=agency_id, created_at=now))
+        elif agency_changes:
+            session.execute(update(_AGENCIES).where(_AGENCIES.c.id == agency_id).values(**agency_changes))
+        # The version check: a concurrent save of this assessment has moved the version on, and
+        # this one then writes nothing.
+        claimed = session.execute(_CLAIM, {
+            "assessment_id": assessment.id, "old_version": assessment.version, "new_version": revision,
+            "now": now, "language": language or assessment.language, "agency_id": agency_id,
+        })
+        if claimed.rowcount != 1:
+            session.rollback()
+            raise StaleDataError(f"assessment {assessment.id} was saved by someone else")
         if deletes:
             session.execute(_DELETE_ANSWERS, {"ids": deletes})
         if updates:
@@ -150,6 +171,15 @@ def save_answers(
         if changed:
             session.execute(_INSERT_AUDIT, audit)
         session.commit()
+    # The object in memory follows the row, without reading it back.
+    for attribute, value in (("version", revision), ("updated_at", now), ("agency_id", agency_id),
+                             ("language", language or assessment.language)):
+        set_committed_value(assessment, attribute, value)
+    if agency_changes:
+        loaded = assessment.__dict__.get("agency")
+        if loaded is not None:
+            session.expire(loaded)
+        session.expire(assessment, ["agency"])
     # The version check above guarantees nobody else wrote in between: the stored answers are
     # now exactly the earlier ones with these values applied.
     for question_id, value in values.items():
@@ -160,16 +190,12 @@ def save_answers(
     assessment.remember_values(stored)
 
 
-def _sync_agency(assessment: Assessment, values: Mapping[str, Any]) -> None:
-    """Keep the agency row in step with the profile answers."""
-    fields = {"country": "country", "agency_name": "name", "agency_type": "agency_type"}
-    if not any(key in values for key in fields):
-        return
-    if assessment.agency is None:
-        assessment.agency = Agency()
-    for question_id, attribute in fields.items():
-        if question_id in values:
-            setattr(assessment.agency, attribute, values[question_id] or None)
+AGENCY_FIELDS = {"country": "country", "agency_name": "name", "agency_type": "agency_type"}
+
+
+def _agency_changes(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The agency row follows the profile answers."""
+    return {column: values[qid] or None for qid, column in AGENCY_FIELDS.items() if qid in values}
 
 
 def submit(assessment: Assessment) -> None:

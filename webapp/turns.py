@@ -12,6 +12,7 @@ Enabled by TNA_REQUEST_TURNS (gunicorn.conf.py sets it to 1); off in tests and `
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import threading
 from collections import deque
@@ -23,26 +24,28 @@ ENVIRON_KEY = "tna.turns"
 
 class FairSlots:
     """A semaphore that serves waiters in arrival order: a released slot is handed straight
-    to the longest waiter, so a newcomer can never overtake it (threading.Semaphore lets it)."""
+    to the longest waiter, so a newcomer can never overtake it (threading.Semaphore lets it).
+    Each waiter blocks on a plain lock of its own, the cheapest thing to wake."""
 
     def __init__(self, slots: int):
         self._lock = threading.Lock()
         self._free = slots
-        self._waiters: deque[threading.Event] = deque()
+        self._waiters: deque[Any] = deque()
 
     def acquire(self) -> None:
         with self._lock:
             if self._free and not self._waiters:
                 self._free -= 1
                 return
-            turn = threading.Event()
+            turn = _thread.allocate_lock()
+            turn.acquire()
             self._waiters.append(turn)
-        turn.wait()
+        turn.acquire()  # until release() hands this waiter the slot
 
     def release(self) -> None:
         with self._lock:
             if self._waiters:
-                self._waiters.popleft().set()
+                self._waiters.popleft().release()
             else:
                 self._free += 1
 

@@ -55,6 +55,21 @@ def neighbours(all_steps: list[Step], section_id: str) -> tuple[Step | None, Ste
     return before, after
 
 
+def applicable_section(questionnaire: Questionnaire, answers: dict[str, Any], section_id: str) -> Section | None:
+    """The section, if it is part of this assessment given its answers."""
+    return next((s for s in questionnaire.applicable_sections(answers) if s.id == section_id), None)
+
+
+def next_section(questionnaire: Questionnaire, answers: dict[str, Any], section_id: str) -> Section | None:
+    """The page after this one, or None after the last. A page that no longer applies has none."""
+    sections = questionnaire.applicable_sections(answers)
+    ids = [s.id for s in sections]
+    if section_id not in ids:
+        return None
+    i = ids.index(section_id)
+    return sections[i + 1] if i + 1 < len(sections) else None
+
+
 def incomplete(all_steps: list[Step]) -> list[Step]:
     return [s for s in all_steps if s.status != COMPLETE]
 

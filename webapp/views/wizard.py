@@ -10,7 +10,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import store
-from ..wizard import STATUS_LABELS, blank_page, incomplete, neighbours, steps, submit_page
+from ..wizard import (
+    STATUS_LABELS, applicable_section, blank_page, incomplete, neighbours, next_section, steps, submit_page,
+)
 from .common import questionnaire
 from ..i18n import current_language
 from .errors import render_error
@@ -63,9 +65,7 @@ def overview(token: str):
 def section(token: str, section_id: str):
     assessment = store.get_by_token(token)
     q = questionnaire()
-    answers = assessment.answer_values()
-    all_steps = steps(q, answers)
-    current = next((s for s in all_steps if s.section.id == section_id), None)
+    current = applicable_section(q, assessment.answer_values(), section_id)
     if current is None:
         abort(404)
     if assessment.submitted:
@@ -80,17 +80,21 @@ def section(token: str, section_id: str):
         # A form without a base version (not one of ours) cannot be checked for conflicts.
         base_version = request.form.get("base_version", type=int, default=assessment.version)
         page = submit_page(
-            current.section, assessment, request.form, shown, not saving_for_later, base_version, current_language()
+            current, assessment, request.form, shown, not saving_for_later, base_version, current_language()
         )
         if page.done:
-            return _after_save(assessment, current.section.id, saving_for_later, return_to_check)
+            return _after_save(assessment, current.id, saving_for_later, return_to_check)
     else:
-        page = blank_page(current.section, assessment, current_language())
+        page = blank_page(current, assessment, current_language())
 
     all_steps = steps(q, assessment.answer_values())
+    step = next((s for s in all_steps if s.section.id == section_id), None)
+    if step is None:
+        # Answers just saved on this page took it out of the assessment.
+        return redirect(url_for("wizard.overview", token=token))
     before, after = neighbours(all_steps, section_id)
     return render_template(
-        "section.html", assessment=assessment, step=current, page=page, before=before,
+        "section.html", assessment=assessment, step=step, page=page, before=before,
         after=after, total=len(all_steps) - 1, return_to_check=return_to_check,
         questions_from_reviewer=store.clarifications(assessment, section_id),
         confidential_ids=set(request.form.getlist("confidential")) if request.method == "POST" else store.confidential_ids(assessment),
@@ -104,10 +108,10 @@ def _after_save(assessment, section_id: str, saving_for_later: bool, return_to_c
         return redirect(url_for("wizard.overview", token=token))
     if return_to_check:
         return redirect(url_for("wizard.check", token=token))
-    after = neighbours(steps(questionnaire(), assessment.answer_values()), section_id)[1]
+    after = next_section(questionnaire(), assessment.answer_values(), section_id)
     if after is None:
         return redirect(url_for("wizard.check", token=token))
-    return redirect(url_for("wizard.section", token=token, section_id=after.section.id))
+    return redirect(url_for("wizard.section", token=token, section_id=after.id))
 
 
 def _check_page(assessment, answers, all_steps, show_errors: bool):
