@@ -23,7 +23,7 @@ class Session:
         self.port = port
         self.conn = http.client.HTTPConnection(HOST, port, timeout=120)
         self.cookie = ""
-        self.last = ""
+        self.last = b""  # the last HTML page, as bytes: decoding every page would load the client
 
     def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, dict, bytes]:
         assert path.startswith("/"), "only paths on the local server"
@@ -46,20 +46,26 @@ class Session:
         if cookie:
             self.cookie = cookie.split(";", 1)[0]
         if response.getheader("Content-Type", "").startswith("text/html") and not 300 <= response.status < 400:
-            self.last = data.decode("utf-8", "replace")
+            self.last = data
         return response.status, dict(response.getheaders()), data
 
     def get(self, path: str):
         return self.request("GET", path)
 
-    def post(self, path: str, form: dict):
-        form = dict(form)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', self.last)
+    def page_fields(self) -> dict[str, str]:
+        """The CSRF token and base version of the last page, as a browser would send them."""
+        fields = {}
+        token = re.search(rb'name="csrf_token" value="([^"]+)"', self.last)
         if token:
-            form.setdefault("csrf_token", token.group(1))
-        version = re.search(r'name="base_version" value="(\d+)"', self.last)
+            fields["csrf_token"] = token.group(1).decode()
+        version = re.search(rb'name="base_version" value="(\d+)"', self.last)
         if version:
-            form.setdefault("base_version", version.group(1))
+            fields["base_version"] = version.group(1).decode()
+        return fields
+
+    def post(self, path: str, form: dict):
+        if "csrf_token" not in form or "base_version" not in form:
+            form = dict(self.page_fields(), **form)
         return self.request("POST", path, form)
 
     def close(self):

@@ -178,7 +178,7 @@ def main() -> None:
     def post_setup(session, index):
         url = wizard_setup(session, index)
         session.get(url)
-        form = form_data(documents, dict(answers))
+        form = dict(form_data(documents, dict(answers)), **session.page_fields())
         form["base_version"] = str(10**9)  # each client's own earlier saves are not conflicts
         return {"url": url, "n": 0, "forms": [dict(form, q_doc_first_line=v) for v in ("half", "most")]}
 
