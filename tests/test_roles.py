@@ -261,3 +261,25 @@ def test_portfolio_hides_groups_of_fewer_than_three_agencies_and_exports(app, pe
     assert {r[0] for r in plan[1:]} == {"Coast Guard 0", "Coast Guard 1", "Coast Guard 2"}
     filtered = donor.get("/portfolio/?region=150").get_data(as_text=True)
     assert "Coast Guard 0" not in filtered, "Europe has none of these agencies"
+
+
+def test_audit_trail_names_a_signed_in_official_and_no_one_for_a_private_link(app, people, questionnaire):
+    from sqlalchemy import select
+
+    from webapp.db import db
+    from webapp.models import AuditEvent
+
+    signed_in = sign_in(app, people["official"][0])
+    mine = start(signed_in)
+    walk(signed_in, questionnaire, mine, dict(PROFILE))
+    anonymous = Browser(app.test_client())
+    theirs = start(anonymous)
+    walk(anonymous, questionnaire, theirs, dict(PROFILE))
+    with app.app_context():
+        actors = {
+            token: db.session.scalars(select(AuditEvent.actor_id).where(
+                AuditEvent.assessment_id == assessment_id(app, token), AuditEvent.action == "answers changed")).all()
+            for token in (mine, theirs)
+        }
+    assert actors[mine] and set(actors[mine]) == {people["official"][1]}
+    assert actors[theirs] and set(actors[theirs]) == {None}

@@ -211,7 +211,10 @@ def submit(assessment: Assessment) -> None:
 
 def _actor_id() -> str | None:
     """The signed-in user, if any; an official working with the private link alone is None."""
-    from flask import has_request_context
+    from flask import has_request_context, session
     from flask_login import current_user
 
-    return current_user.id if has_request_context() and current_user.is_authenticated else None
+    if not has_request_context() or "_user_id" not in session:
+        # Nobody signed in: no need to load a user (and hash the client's address) to know it.
+        return None
+    return current_user.id if current_user.is_authenticated else None
