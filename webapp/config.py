@@ -41,10 +41,13 @@ def _database_url() -> str:
 
 
 def from_environment() -> dict:
+    database_url = _database_url()
     return {
         "SECRET_KEY": _secret_key(),
-        "SQLALCHEMY_DATABASE_URI": _database_url(),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        # A server connection can drop (a restart, a failover): test it before use. A SQLite
+        # file cannot, and the test would cost a query on every request.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,
         "PERMANENT_SESSION_LIFETIME": SESSION_IDLE,
         "SESSION_REFRESH_EACH_REQUEST": True,
