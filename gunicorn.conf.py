@@ -8,13 +8,13 @@ import multiprocessing
 import os
 
 bind = os.environ.get("TNA_BIND", "127.0.0.1:8000")
-# The work is CPU-bound (SQLite is in-process; PostgreSQL is a local socket away): one worker
-# per core. More workers only slice the same cores finer and spread out the latencies.
+# A request is mostly Python on the CPU: one worker per core. More workers only slice the same
+# cores finer and spread out the latencies.
 workers = int(os.environ.get("TNA_WORKERS", multiprocessing.cpu_count()))
 # Threads let a worker keep serving while one of its requests waits for a PDF render, which
 # runs in a low-priority child process. Within a worker the threads take turns on the CPU
 # (webapp/turns.py), so that each page costs about its own time, not that of its neighbours.
-worker_class = os.environ.get("TNA_WORKER_CLASS", "gthread")
+worker_class = "gthread"
 threads = int(os.environ.get("TNA_THREADS", 4))
 os.environ.setdefault("TNA_REQUEST_TURNS", "1")
 timeout = 120

@@ -7,7 +7,7 @@ import re
 
 from pypdf import PdfReader
 
-from tests.helpers import PROFILE, form_data
+from tests.helpers import PROFILE, answer_all, form_data
 
 
 def start(browser) -> str:
@@ -135,3 +135,13 @@ def test_answer_revealing_a_question_shows_it_before_moving_on(browser, question
     assert "more question" in html
     assert 'name="q_prot_children"' in html
     assert "There is a problem" not in html
+
+
+def test_next_section_follows_the_pages_that_apply(questionnaire):
+    from webapp.wizard import next_section
+
+    answers = answer_all(questionnaire, dict(PROFILE))
+    order = [s.id for s in questionnaire.applicable_sections(answers)]
+    assert [next_section(questionnaire, answers, i).id for i in order[:-1]] == order[1:]
+    assert next_section(questionnaire, answers, order[-1]) is None
+    assert next_section(questionnaire, answers, "not-a-page") is None, "a page that does not apply leads nowhere"

@@ -11,7 +11,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
-
 from questionnaires import Question, Section, tr
 from questionnaires.answers import Problem, check
 

@@ -11,15 +11,14 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
+from flask import has_request_context, request
 from sqlalchemy import bindparam, delete, select
 
 from reports.isolated import render_pdf_isolated
 
-from flask import has_request_context, request
-
 from .db import db
-from .turns import waiting
 from .models import Assessment, RenderedReport
+from .turns import waiting
 
 REPORTS_DIR = Path(__file__).resolve().parent.parent / "reports"
 

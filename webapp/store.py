@@ -121,6 +121,7 @@ def save_answers(
     if existing is None:
         existing = answer_rows(assessment, values)
     revision = assessment.version + 1
+    language = language or assessment.language
     confidential = confidential or {}
     before = {qid: existing[qid].value if qid in existing else None for qid in values}
     changed = sorted(qid for qid, value in values.items() if before[qid] != (None if is_empty(value) else value))
@@ -157,7 +158,7 @@ def save_answers(
         # this one then writes nothing.
         claimed = session.execute(_CLAIM, {
             "assessment_id": assessment.id, "old_version": assessment.version, "new_version": revision,
-            "now": now, "language": language or assessment.language, "agency_id": agency_id,
+            "now": now, "language": language, "agency_id": agency_id,
         })
         if claimed.rowcount != 1:
             session.rollback()
@@ -173,7 +174,7 @@ def save_answers(
         session.commit()
     # The object in memory follows the row, without reading it back.
     for attribute, value in (("version", revision), ("updated_at", now), ("agency_id", agency_id),
-                             ("language", language or assessment.language)):
+                             ("language", language)):
         set_committed_value(assessment, attribute, value)
     if agency_changes:
         loaded = assessment.__dict__.get("agency")

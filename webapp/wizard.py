@@ -64,10 +64,7 @@ def next_section(questionnaire: Questionnaire, answers: dict[str, Any], section_
     """The page after this one, or None after the last. A page that no longer applies has none."""
     sections = questionnaire.applicable_sections(answers)
     ids = [s.id for s in sections]
-    if section_id not in ids:
-        return None
-    i = ids.index(section_id)
-    return sections[i + 1] if i + 1 < len(sections) else None
+    return sections[ids.index(section_id) + 1] if section_id in ids[:-1] else None
 
 
 def incomplete(all_steps: list[Step]) -> list[Step]:
