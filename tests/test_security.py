@@ -143,3 +143,24 @@ def test_session_older_than_the_idle_limit_is_dropped(app, browser):
     app.permanent_session_lifetime = dt.timedelta(seconds=-1)
     response = browser.post("/start", {"creation_key": "stale"}, status=400)
     assert "session has expired" in response.get_data(as_text=True)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_the_engine_reads_what_the_form_shows(app, questionnaire, data):
+    """A page is checked without its form, which is built only to show the page again. Both
+    must read the same thing from any submission, hostile ones included."""
+    from werkzeug.datastructures import MultiDict
+
+    from webapp.forms import field_name, read_answer, section_form, submitted, to_value
+
+    section = data.draw(st.sampled_from(list(questionnaire.all_sections())))
+    names = [field_name(q) for q in section.questions]
+    pairs = data.draw(st.lists(st.tuples(st.sampled_from(names), text), max_size=12))
+    formdata = MultiDict(pairs)
+    with app.test_request_context(method="POST"):
+        form = section_form(section, "en", formdata=formdata)
+        for question in section.questions:
+            shown = form[field_name(question)].data
+            assert to_value(question, submitted(question, formdata)) == to_value(question, shown)
+            assert read_answer(question, formdata)[0] == to_value(question, shown)[0]

@@ -139,11 +139,11 @@ def test_warm_up_builds_forms_and_leaves_no_connection_open(app):
     app.extensions["tna.warm_up"]()
     questionnaire = app.extensions["tna.questionnaire"]
     sections = list(questionnaire.all_sections())
-    assert len(_FORM_CLASSES) == len(sections) * 3 * 2
+    assert len(_FORM_CLASSES) == len(sections) * 3
     with app.app_context():
         assert db.engine.pool.checkedout() == 0
     # The forms built ahead are the ones pages use: same fields, in question order.
-    form_class = _FORM_CLASSES[(id(sections[1]), "fr", True)][1]
+    form_class = _FORM_CLASSES[(id(sections[1]), "fr")][1]
     with app.test_request_context():
         names = [field.name for field in form_class()]
     assert names == [f"q_{q.id}" for q in sections[1].questions]

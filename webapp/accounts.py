@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Callable
 from functools import lru_cache, wraps
 
-from flask import abort, session
+from flask import abort, request, session
 from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -28,6 +28,14 @@ login_manager.login_view = "auth.sign_in"
 login_manager.login_message = _l("Sign in to see this page.")
 login_manager.session_protection = "strong"
 limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+# Only the account pages (sign-in, invitations) check passwords and carry limits. Every other
+# request skips the limit lookup.
+THROTTLED_BLUEPRINTS = frozenset({"auth"})
+
+
+@limiter.request_filter
+def _not_throttled() -> bool:
+    return request.blueprint not in THROTTLED_BLUEPRINTS
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,6 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from questionnaires import Question, Section, tr
@@ -28,28 +27,30 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class CheckAnswer:
-    """Turns the submitted text into the stored value and checks it with the engine.
+def submitted(question: Question, formdata: Any) -> Any:
+    """What the browser sent for this question, read as its form field reads it: the list of
+    ticked boxes, or the first value (None when the field was not sent)."""
+    name = field_name(question)
+    if question.type == "multiple":
+        return formdata.getlist(name) if hasattr(formdata, "getlist") else list(formdata.get(name) or [])
+    return formdata.get(name)
 
-    The typed value is left on the field as `field.answer`, the engine's problem as `field.problem`.
-    """
 
-    def __init__(self, question: Question, require: bool = True):
-        self.question = question
-        self.require = require
+def read_answer(question: Question, formdata: Any, require: bool = True) -> tuple[Any, Problem | None]:
+    """The stored value for what was sent, and the engine's problem with it, if any. A page
+    saved for later (require=False) may leave required questions empty."""
+    value, problem = to_value(question, submitted(question, formdata))
+    if problem is None:
+        problem = check(question, value)
+        if problem is not None and problem.code.startswith("required") and not require:
+            problem = None
+    return value, problem
 
-    def __call__(self, form: Any, field: Field) -> None:
-        field.problem = None
-        value, problem = to_value(self.question, field.data)
-        field.answer = value
-        if problem is None:
-            problem = check(self.question, value)
-            if problem is not None and problem.code.startswith("required") and not self.require:
-                problem = None
-        if problem is not None:
-            field.problem = problem
-            labels = {tr(o.label): tr(o.label, form.meta.lang) for o in self.question.choices()}
-            raise StopValidation(problem_message(problem, labels))
+
+def problem_text(question: Question, problem: Problem, lang: str) -> str:
+    """The engine's problem in the official's language, naming the options as they see them."""
+    labels = {tr(o.label): tr(o.label, lang) for o in question.choices()}
+    return problem_message(problem, labels)
 
 
 def to_value(question: Question, data: Any) -> tuple[Any, Problem | None]:
@@ -73,31 +74,31 @@ def _choices(question: Question, lang: str) -> list[SelectChoice]:
     return [SelectChoice(o.id, tr(o.label, lang)) for o in question.choices()]
 
 
-def _single(question: Question, lang: str, validators: list) -> Field:
-    return RadioField(choices=_choices(question, lang), validate_choice=False, validators=validators)
+def _single(question: Question, lang: str) -> Field:
+    return RadioField(choices=_choices(question, lang), validate_choice=False)
 
 
-def _multiple(question: Question, lang: str, validators: list) -> Field:
-    return MultiCheckboxField(choices=_choices(question, lang), validate_choice=False, validators=validators)
+def _multiple(question: Question, lang: str) -> Field:
+    return MultiCheckboxField(choices=_choices(question, lang), validate_choice=False)
 
 
-def _number(question: Question, lang: str, validators: list) -> Field:
-    return StringField(validators=validators, render_kw={"inputmode": "numeric", "autocomplete": "off"})
+def _number(question: Question, lang: str) -> Field:
+    return StringField(render_kw={"inputmode": "numeric", "autocomplete": "off"})
 
 
-def _text(question: Question, lang: str, validators: list) -> Field:
+def _text(question: Question, lang: str) -> Field:
     field_class = StringField if question.max_length <= SHORT_TEXT else TextAreaField
-    return field_class(validators=validators, render_kw={"spellcheck": "true"})
+    return field_class(render_kw={"spellcheck": "true"})
 
 
-def _country(question: Question, lang: str, validators: list) -> Field:
+def _country(question: Question, lang: str) -> Field:
     countries = sorted(country_names(lang).items(), key=lambda item: item[1].casefold())
     t = Translator(lang)
     choices = [SelectChoice("", t("Select a country"))] + [SelectChoice(code, name) for code, name in countries]
-    return SelectField(choices=choices, validate_choice=False, validators=validators)
+    return SelectField(choices=choices, validate_choice=False)
 
 
-FIELD_BUILDERS: dict[str, Callable[[Question, str, list], Field]] = {
+FIELD_BUILDERS: dict[str, Callable[[Question, str], Field]] = {
     "single": _single,
     "yesno": _single,
     "multiple": _multiple,
@@ -108,24 +109,28 @@ FIELD_BUILDERS: dict[str, Callable[[Question, str, list], Field]] = {
 
 
 class SectionForm(FlaskForm):
+    """Shows a section's questions. The engine, not the form, checks the answers
+    (`read_answer`): a page saved without problems never builds a form at all."""
+
     class Meta:
         # CSRFProtect checks every POST for the whole app before any view runs.
         csrf = False
 
 
-def section_form(section: Section, lang: str, require: bool, formdata: Any = None, data: dict | None = None) -> SectionForm:
-    """A form with one field per question of the section, named q_<question id>."""
+def section_form(section: Section, lang: str, formdata: Any = None, data: dict | None = None) -> SectionForm:
+    """A form with one field per question of the section, named q_<question id>, holding the
+    submitted text (formdata) or the stored answers (data)."""
     initial = {field_name(q): _initial(q, (data or {}).get(q.id)) for q in section.questions}
-    return _form_class(section, lang, require)(formdata=formdata, data=initial)
+    return _form_class(section, lang)(formdata=formdata, data=initial)
 
 
-# Form classes are built once per section, language and mode: the fields are the same on
-# every request, only the data bound to them differs.
-_FORM_CLASSES: dict[tuple[int, str, bool], tuple[Section, type[SectionForm]]] = {}
+# Form classes are built once per section and language: the fields are the same on every
+# request, only the data bound to them differs.
+_FORM_CLASSES: dict[tuple[int, str], tuple[Section, type[SectionForm]]] = {}
 
 
-def _form_class(section: Section, lang: str, require: bool) -> type[SectionForm]:
-    key = (id(section), lang, require)
+def _form_class(section: Section, lang: str) -> type[SectionForm]:
+    key = (id(section), lang)
     cached = _FORM_CLASSES.get(key)
     if cached is not None and cached[0] is section:
         return cached[1]
@@ -136,16 +141,14 @@ def _form_class(section: Section, lang: str, require: bool) -> type[SectionForm]
 
     Form.Meta.lang = lang
     for question in section.questions:
-        unbound = FIELD_BUILDERS[question.type](question, lang, [CheckAnswer(question, require)])
-        setattr(Form, field_name(question), unbound)
+        setattr(Form, field_name(question), FIELD_BUILDERS[question.type](question, lang))
     _FORM_CLASSES[key] = (section, Form)
     return Form
 
 
 def warm_up_forms(questionnaire, lang: str) -> None:
     for section in questionnaire.all_sections():
-        for require in (True, False):
-            _form_class(section, lang, require)
+        _form_class(section, lang)
 
 
 def _initial(question: Question, value: Any) -> Any:

@@ -89,7 +89,7 @@ class Assessment(db.Model):
         and kept until the next save."""
         rows = self.__dict__.get("_rows")
         if rows is None:
-            result = db.session.execute(_ANSWER_ROWS, {"assessment_id": self.id})
+            result = db.session.connection().execute(_ANSWER_ROWS, {"assessment_id": self.id})
             rows = self.__dict__["_rows"] = {row.question_id: row for row in result}
             self.__dict__["_values"] = {qid: row.value for qid, row in rows.items()}
         return rows

@@ -148,15 +148,18 @@ def save_answers(
     }
     assessment.forget_values()
     session = db.session
+    # Core statements go straight to the session's connection, inside its transaction: the
+    # ORM layer has nothing to do for them.
+    connection = session.connection()
     with write_lock():
         if agency_changes and agency_id is None:
             agency_id = str(uuid.uuid4())
-            session.execute(_INSERT_AGENCY, dict(agency_changes, id=agency_id, created_at=now))
+            connection.execute(_INSERT_AGENCY, dict(agency_changes, id=agency_id, created_at=now))
         elif agency_changes:
-            session.execute(update(_AGENCIES).where(_AGENCIES.c.id == agency_id).values(**agency_changes))
+            connection.execute(update(_AGENCIES).where(_AGENCIES.c.id == agency_id).values(**agency_changes))
         # The version check: a concurrent save of this assessment has moved the version on, and
         # this one then writes nothing.
-        claimed = session.execute(_CLAIM, {
+        claimed = connection.execute(_CLAIM, {
             "assessment_id": assessment.id, "old_version": assessment.version, "new_version": revision,
             "now": now, "language": language, "agency_id": agency_id,
         })
@@ -164,13 +167,13 @@ def save_answers(
             session.rollback()
             raise StaleDataError(f"assessment {assessment.id} was saved by someone else")
         if deletes:
-            session.execute(_DELETE_ANSWERS, {"ids": deletes})
+            connection.execute(_DELETE_ANSWERS, {"ids": deletes})
         if updates:
-            session.execute(_UPDATE_ANSWER, updates)
+            connection.execute(_UPDATE_ANSWER, updates)
         if inserts:
-            session.execute(_INSERT_ANSWER, inserts)
+            connection.execute(_INSERT_ANSWER, inserts)
         if changed:
-            session.execute(_INSERT_AUDIT, audit)
+            connection.execute(_INSERT_AUDIT, audit)
         session.commit()
     # The object in memory follows the row, without reading it back.
     for attribute, value in (("version", revision), ("updated_at", now), ("agency_id", agency_id),

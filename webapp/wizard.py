@@ -4,6 +4,7 @@ submitted page is checked and saved. Views call these and stay thin."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -11,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from questionnaires import Question, Questionnaire, Section
 from questionnaires.answers import is_empty
 
-from .forms import SectionForm, field_name, section_form
+from .forms import SectionForm, problem_text, read_answer, section_form
 from .models import Assessment
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -73,23 +74,31 @@ def incomplete(all_steps: list[Step]) -> list[Step]:
 
 @dataclass
 class PageResult:
-    form: SectionForm
+    section: Section
+    lang: str
     visible: list[Question]
     base_version: int = 0
     errors: dict[str, str] = field(default_factory=dict)
     new_questions: list[Question] = field(default_factory=list)
     # question id -> (the answer saved elsewhere since this page was shown, the answer sent now)
     conflicts: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    # What the form shows: the text just sent, or else the stored answers.
+    formdata: Any = None
+    data: dict[str, Any] | None = None
 
     @property
     def done(self) -> bool:
         return not self.errors and not self.new_questions and not self.conflicts
 
+    @cached_property
+    def form(self) -> SectionForm:
+        """Built only when the page is shown."""
+        return section_form(self.section, self.lang, formdata=self.formdata, data=self.data)
+
 
 def blank_page(section: Section, assessment: Assessment, lang: str) -> PageResult:
     answers = assessment.answer_values()
-    form = section_form(section, lang, require=True, data=answers)
-    return PageResult(form, section.visible_questions(answers), assessment.version)
+    return PageResult(section, lang, section.visible_questions(answers), assessment.version, data=answers)
 
 
 def submit_page(
@@ -106,26 +115,23 @@ def submit_page(
     """
     stored = assessment.answer_values()
     merged = dict(stored)
-    form = section_form(section, lang, require=require, formdata=formdata)
-    result = PageResult(form, [], assessment.version)
+    result = PageResult(section, lang, [], assessment.version, formdata=formdata)
     to_save: dict[str, Any] = {}
     for question in section.questions:
         if not question.holds(merged):
             continue
         result.visible.append(question)
-        bound = form[field_name(question)]
-        ok = bound.validate(form)
+        value, problem = read_answer(question, formdata, require)
         first_sight = question.id not in shown
-        if ok:
-            merged[question.id] = bound.answer
-            to_save[question.id] = bound.answer
-            if require and first_sight and is_empty(bound.answer) and question.required:
+        if problem is None:
+            merged[question.id] = value
+            to_save[question.id] = value
+            if require and first_sight and is_empty(value) and question.required:
                 result.new_questions.append(question)
-        elif first_sight and bound.problem.code.startswith("required"):
-            bound.errors = []
+        elif first_sight and problem.code.startswith("required"):
             result.new_questions.append(question)
         else:
-            result.errors[question.id] = bound.errors[0]
+            result.errors[question.id] = problem_text(question, problem, lang)
     rows = answer_rows(assessment, to_save)
     newer = newer_answers(rows, base_version, to_save)
     if newer:
