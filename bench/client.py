@@ -12,6 +12,7 @@ import time
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 HOST = "127.0.0.1"
 
@@ -25,9 +26,12 @@ class Session:
         self.cookie = ""
         self.last = b""  # the last HTML page, as bytes: decoding every page would load the client
 
-    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, dict, bytes]:
+    def request(self, method: str, path: str, form: dict | None = None, body: bytes | None = None) -> tuple[int, Any, bytes]:
+        """Returns the status, the headers (an email.message.Message: get() and [] work, names
+        are case-insensitive) and the body."""
         assert path.startswith("/"), "only paths on the local server"
-        body = urllib.parse.urlencode(form or {}, doseq=True) if form is not None else None
+        if form is not None:
+            body = urllib.parse.urlencode(form, doseq=True).encode()
         headers = {"Cookie": self.cookie} if self.cookie else {}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -42,12 +46,13 @@ class Session:
                 self.conn = http.client.HTTPConnection(HOST, self.port, timeout=120)
                 if attempt:
                     raise
-        cookie = response.getheader("Set-Cookie")
+        message = response.msg
+        cookie = message.get("Set-Cookie")
         if cookie:
             self.cookie = cookie.split(";", 1)[0]
-        if response.getheader("Content-Type", "").startswith("text/html") and not 300 <= response.status < 400:
+        if not 300 <= response.status < 400 and message.get("Content-Type", "").startswith("text/html"):
             self.last = data
-        return response.status, dict(response.getheaders()), data
+        return response.status, message, data
 
     def get(self, path: str):
         return self.request("GET", path)
@@ -67,6 +72,11 @@ class Session:
         if "csrf_token" not in form or "base_version" not in form:
             form = dict(self.page_fields(), **form)
         return self.request("POST", path, form)
+
+    def post_encoded(self, path: str, body: bytes):
+        """A form encoded once ahead, as a load generator replays it: the client's own work
+        stays small next to the server's."""
+        return self.request("POST", path, body=body)
 
     def close(self):
         self.conn.close()

@@ -19,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -180,11 +181,12 @@ def main() -> None:
         session.get(url)
         form = dict(form_data(documents, dict(answers)), **session.page_fields())
         form["base_version"] = str(10**9)  # each client's own earlier saves are not conflicts
-        return {"url": url, "n": 0, "forms": [dict(form, q_doc_first_line=v) for v in ("half", "most")]}
+        bodies = [urllib.parse.urlencode(dict(form, q_doc_first_line=v), doseq=True).encode() for v in ("half", "most")]
+        return {"url": url, "n": 0, "bodies": bodies}
 
     def post_step(session, state):
         state["n"] += 1
-        return session.post(state["url"], state["forms"][state["n"] % 2])[0]
+        return session.post_encoded(state["url"], state["bodies"][state["n"] % 2])[0]
 
     post = load(app.port, args.clients, args.seconds, post_setup, post_step)
     ratio = post.rate / base.rate

@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Callable
 from functools import lru_cache, wraps
 
-from flask import abort, request, session
+from flask import abort, session
 from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -27,15 +27,17 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.sign_in"
 login_manager.login_message = _l("Sign in to see this page.")
 login_manager.session_protection = "strong"
+# Limits sit on the views that check a password (`@limiter.limit`), and the decorator checks
+# them. There are no app-wide limits.
 limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
-# Only the account pages (sign-in, invitations) check passwords and carry limits. Every other
-# request skips the limit lookup.
-THROTTLED_BLUEPRINTS = frozenset({"auth"})
 
 
-@limiter.request_filter
-def _not_throttled() -> bool:
-    return request.blueprint not in THROTTLED_BLUEPRINTS
+def init_limiter(app) -> None:
+    limiter.init_app(app)
+    # With no app-wide limits, the hook Flask-Limiter runs before every request has nothing
+    # to check: every page would pay for an empty lookup.
+    if not any(app.config.get(name) for name in ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META")):
+        app.before_request_funcs[None].remove(limiter._check_request_limit)
 
 
 @lru_cache(maxsize=1)

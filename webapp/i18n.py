@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from babel import Locale
 from flask import Blueprint, Flask, redirect, request
 from flask_babel import Babel, get_locale
 from flask_babel import gettext
@@ -20,11 +21,16 @@ def current_language() -> str:
     return locale.language if locale is not None and locale.language in LANGUAGES else "en"
 
 
-def select_language() -> str:
+# Flask-Babel parses the selected language into a Locale on every request; a Locale made
+# once per language is returned as it is.
+_LOCALES = {code: Locale.parse(code) for code in LANGUAGES}
+
+
+def select_language() -> Locale:
     chosen = request.cookies.get(COOKIE)
-    if chosen in LANGUAGES:
-        return chosen
-    return request.accept_languages.best_match(LANGUAGES) or "en"
+    if chosen not in LANGUAGES:
+        chosen = request.accept_languages.best_match(LANGUAGES) or "en"
+    return _LOCALES[chosen]
 
 
 def problem_message(problem: Problem, labels: dict | None = None) -> str:

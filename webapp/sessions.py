@@ -18,6 +18,14 @@ REFRESH_AFTER = dt.timedelta(minutes=5)
 
 
 class IdleTimeoutSessionInterface(SecureCookieSessionInterface):
+    def get_signing_serializer(self, app: Any) -> Any:
+        """Flask builds a new serializer for every request; it depends only on the keys."""
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        cached = getattr(self, "_serializer", None)
+        if cached is None or cached[0] != keys:
+            cached = self._serializer = (keys, super().get_signing_serializer(app))
+        return cached[1]
+
     def open_session(self, app: Any, request: Any) -> SecureCookieSession | None:
         serializer = self.get_signing_serializer(app)
         if serializer is None:
