@@ -88,6 +88,11 @@ class Result:
     errors: int = 0
     elapsed: float = 0.0
 
+    def merge(self, other: Result) -> None:
+        self.latencies.extend(other.latencies)
+        self.errors += other.errors
+        self.elapsed += other.elapsed
+
     @property
     def count(self) -> int:
         return len(self.latencies)
@@ -107,45 +112,64 @@ class Result:
         return statistics.median(self.latencies) * 1000 if self.latencies else float("nan")
 
 
+class Crowd:
+    """`clients` simulated browsers, each set up once with `setup`; `run` then drives them
+    all at once with `step`, as often as needed. Sessions stay, connections do not: each
+    request opens its own, as the server closes them."""
+
+    def __init__(self, port: int, clients: int, setup: Callable[[Session, int], object]):
+        self.sessions = [Session(port) for _ in range(clients)]
+        self.states = [setup(session, i) for i, session in enumerate(self.sessions)]
+
+    def run(self, seconds: float, step: Callable[[Session, object], int], max_requests: int = 200_000) -> Result:
+        """`step` returns the HTTP status; anything from 400 up counts as an error."""
+        result = Result()
+        lock = threading.Lock()
+        ready = threading.Barrier(len(self.sessions) + 1)
+        go = threading.Event()
+        stop_at = [0.0]
+
+        def worker(index: int):
+            session, state = self.sessions[index], self.states[index]
+            ready.wait()
+            go.wait()
+            local: list[float] = []
+            errors = 0
+            while time.perf_counter() < stop_at[0] and len(local) < max_requests:
+                t0 = time.perf_counter()
+                try:
+                    status = step(session, state)
+                except Exception:  # noqa: BLE001 - a failed request is an error in the figures
+                    status = 599
+                local.append(time.perf_counter() - t0)
+                if status >= 400:
+                    errors += 1
+            with lock:
+                result.latencies.extend(local)
+                result.errors += errors
+
+        threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(len(self.sessions))]
+        for t in threads:
+            t.start()
+        ready.wait()
+        began = time.perf_counter()
+        stop_at[0] = began + seconds
+        go.set()
+        for t in threads:
+            t.join()
+        result.elapsed = time.perf_counter() - began
+        return result
+
+    def close(self) -> None:
+        for session in self.sessions:
+            session.close()
+
+
 def load(port: int, clients: int, seconds: float, setup: Callable[[Session, int], object],
          step: Callable[[Session, object], int], max_requests: int = 200_000) -> Result:
-    """Each client runs `setup` once, then `step` in a loop until time is up.
-    `step` returns the HTTP status; anything but 2xx/3xx counts as an error."""
-    result = Result()
-    lock = threading.Lock()
-    ready = threading.Barrier(clients + 1)
-    go = threading.Event()
-    stop_at = [0.0]
-
-    def worker(index: int):
-        session = Session(port)
-        state = setup(session, index)
-        ready.wait()
-        go.wait()
-        local: list[float] = []
-        errors = 0
-        while time.perf_counter() < stop_at[0] and len(local) < max_requests:
-            t0 = time.perf_counter()
-            try:
-                status = step(session, state)
-            except Exception:  # noqa: BLE001 - a failed request is an error in the figures
-                status = 599
-            local.append(time.perf_counter() - t0)
-            if status >= 400:
-                errors += 1
-        session.close()
-        with lock:
-            result.latencies.extend(local)
-            result.errors += errors
-
-    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(clients)]
-    for t in threads:
-        t.start()
-    ready.wait()
-    began = time.perf_counter()
-    stop_at[0] = began + seconds
-    go.set()
-    for t in threads:
-        t.join()
-    result.elapsed = time.perf_counter() - began
-    return result
+    """Set up `clients` browsers, then run them all for `seconds`."""
+    crowd = Crowd(port, clients, setup)
+    try:
+        return crowd.run(seconds, step, max_requests)
+    finally:
+        crowd.close()

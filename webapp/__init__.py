@@ -112,19 +112,28 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Frame-Options", "DENY"),
+)
+PRIVATE_PAGE = ("Cache-Control", "private, no-store")
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
 def _security_headers(response):
     """Private links carry their token in the URL: never leak it in a Referer header, and keep
-    pages under a private link out of shared caches."""
+    pages under a private link out of shared caches. A header a view set itself is kept."""
     from flask import current_app, request
 
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+    wanted = list(SECURITY_HEADERS)
     if request.path.startswith("/a/"):
-        response.headers.setdefault("Cache-Control", "private, no-store")
+        wanted.append(PRIVATE_PAGE)
     if request.is_secure or current_app.config["SESSION_COOKIE_SECURE"]:
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        wanted.append(HSTS)
+    present = {name.lower() for name, _ in response.headers.items()}
+    response.headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     return response
 
 

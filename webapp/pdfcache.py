@@ -50,7 +50,7 @@ _PDF_BY_KEY = select(RenderedReport.__table__.c.pdf).where(RenderedReport.__tabl
 
 
 def cached_pdf(key: str) -> bytes | None:
-    return db.session.execute(_PDF_BY_KEY, {"key": key}).scalar()
+    return db.session.connection().execute(_PDF_BY_KEY, {"key": key}).scalar()
 
 
 def cached_pdf_for_token(token: str, language: str, digest: str) -> tuple[bytes, str, str] | None:
@@ -58,7 +58,7 @@ def cached_pdf_for_token(token: str, language: str, digest: str) -> tuple[bytes,
 
     Returns (pdf, cache key, reference), or None when the link is unknown or nothing is cached.
     """
-    row = db.session.execute(_VERSION_BY_TOKEN, {"token": token}).first()
+    row = db.session.connection().execute(_VERSION_BY_TOKEN, {"token": token}).first()
     if row is None:
         return None
     key = _key(row.id, row.version, language, digest)
