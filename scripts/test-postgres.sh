@@ -35,4 +35,4 @@ SQL
 fi
 
 echo "Running the test suite again on PostgreSQL (the browser tests ran in the first pass)"
-"$PYTHON" -m pytest -q --ignore=tests/browser
+"$PYTHON" -m pytest -q --ignore=tests/browser "${@:2}"

@@ -50,6 +50,40 @@ def test_stale_tab_that_sends_the_same_values_is_not_a_conflict(app, browser, qu
     tab_a.post(url, form_data(questionnaire.profile, dict(answers)), status=302)
 
 
+def test_save_that_loses_a_race_is_refused_and_shows_both_values(app, browser, questionnaire, monkeypatch):
+    """Another save commits after this page read the answers and before it writes: the
+    version check refuses this one, and the page shows the answer the other save made."""
+    from sqlalchemy import update
+
+    import webapp.wizard
+    from webapp.db import db
+    from webapp.models import Answer, Assessment
+
+    token, answers = profile_done(browser, questionnaire)
+    url = f"/a/{token}/section/profile"
+    browser.get(url)
+    read_rows = webapp.wizard.answer_rows
+
+    def read_then_lose_the_race(assessment, question_ids):
+        rows = read_rows(assessment, question_ids)
+        with db.engine.begin() as other:  # another worker's connection
+            other.execute(update(Answer).where(Answer.assessment_id == assessment.id, Answer.question_id == "agency_name")
+                          .values(value="Name from the other save"))
+            other.execute(update(Assessment).where(Assessment.id == assessment.id).values(version=Assessment.version + 1))
+        return rows
+
+    monkeypatch.setattr(webapp.wizard, "answer_rows", read_then_lose_the_race)
+    data = form_data(questionnaire.profile, dict(answers))
+    data["q_agency_name"] = "Name from this page"
+    html = browser.post(url, data, status=409).get_data(as_text=True)
+    monkeypatch.undo()
+    assert "Name from the other save" in html and "Name from this page" in html
+    assert saved(app, token)["agency_name"] == "Name from the other save", "nothing of the losing save is kept"
+    # The page now carries the new version: saving it again is a deliberate choice and goes through.
+    browser.post(url, data, status=302)
+    assert saved(app, token)["agency_name"] == "Name from this page"
+
+
 def test_concurrent_write_to_the_same_row_is_detected(app, questionnaire):
     """The version column: a write based on a row version that changed meanwhile fails."""
     import pytest

@@ -29,6 +29,39 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+class AnswerCache:
+    """The stored answers of an assessment, read with one query and kept until the next save.
+    Shared by the ORM Assessment and the lighter record the wizard pages load."""
+
+    def answer_rows(self) -> dict[str, Any]:
+        """Question id -> stored row (id, value, revision, confidential), read with one query
+        and kept until the next save."""
+        rows = self.__dict__.get("_rows")
+        if rows is None:
+            result = db.session.connection().execute(_ANSWER_ROWS, {"assessment_id": self.id})
+            rows = self.__dict__["_rows"] = {row.question_id: row for row in result}
+            self.__dict__["_values"] = {qid: row.value for qid, row in rows.items()}
+        return rows
+
+    def answer_values(self) -> dict[str, Any]:
+        """Question id -> stored value."""
+        values = self.__dict__.get("_values")
+        if values is None:
+            self.answer_rows()
+            values = self.__dict__["_values"]
+        return dict(values)
+
+    def remember_values(self, values: dict[str, Any]) -> None:
+        """The values just saved; the rows (with their new ids and revisions) are read again
+        only if asked for."""
+        self.__dict__.pop("_rows", None)
+        self.__dict__["_values"] = dict(values)
+
+    def forget_values(self) -> None:
+        self.__dict__.pop("_rows", None)
+        self.__dict__.pop("_values", None)
+
+
 class Agency(db.Model):
     __tablename__ = "agency"
 
@@ -41,7 +74,7 @@ class Agency(db.Model):
     assessments: Mapped[list[Assessment]] = relationship(back_populates="agency")
 
 
-class Assessment(db.Model):
+class Assessment(AnswerCache, db.Model):
     __tablename__ = "assessment"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
@@ -83,34 +116,6 @@ class Assessment(db.Model):
     def reference_for(assessment_id: str) -> str:
         """A short public reference for the report; unlike the token it grants no access."""
         return "TNA-" + assessment_id.replace("-", "")[:8].upper()
-
-    def answer_rows(self) -> dict[str, Any]:
-        """Question id -> stored row (id, value, revision, confidential), read with one query
-        and kept until the next save."""
-        rows = self.__dict__.get("_rows")
-        if rows is None:
-            result = db.session.connection().execute(_ANSWER_ROWS, {"assessment_id": self.id})
-            rows = self.__dict__["_rows"] = {row.question_id: row for row in result}
-            self.__dict__["_values"] = {qid: row.value for qid, row in rows.items()}
-        return rows
-
-    def answer_values(self) -> dict[str, Any]:
-        """Question id -> stored value."""
-        values = self.__dict__.get("_values")
-        if values is None:
-            self.answer_rows()
-            values = self.__dict__["_values"]
-        return dict(values)
-
-    def remember_values(self, values: dict[str, Any]) -> None:
-        """The values just saved; the rows (with their new ids and revisions) are read again
-        only if asked for."""
-        self.__dict__.pop("_rows", None)
-        self.__dict__["_values"] = dict(values)
-
-    def forget_values(self) -> None:
-        self.__dict__.pop("_rows", None)
-        self.__dict__.pop("_values", None)
 
 
 class Answer(db.Model):

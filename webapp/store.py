@@ -16,8 +16,8 @@ from questionnaires import Questionnaire
 from questionnaires.answers import is_empty
 
 from .db import db, write_lock
-from .models import Agency, Answer, Assessment, AuditEvent, Comment, utcnow
-from .status import CLARIFICATION, SUBMITTED
+from .models import Agency, Answer, AnswerCache, Assessment, AuditEvent, Comment, utcnow
+from .status import CLARIFICATION, EDITABLE, SUBMITTED
 
 TOKEN_MAX = 64
 
@@ -78,7 +78,50 @@ def get_by_token(token: str) -> Assessment:
     return assessment
 
 
-def answer_rows(assessment: Assessment, question_ids) -> dict[str, Any]:
+class WizardRecord(AnswerCache):
+    """What a wizard page reads and writes of an assessment, loaded as a plain row.
+
+    A wizard page is the app's most frequent request. Loading an ORM object (and putting it
+    away at the end of the request) cost it more than any query it runs; this record holds
+    the same fields, with the same answer cache, and save_answers keeps it up to date.
+    """
+
+    FIELDS = ("id", "token", "version", "status", "language", "agency_id")
+
+    def __init__(self, **fields: Any):
+        self.__dict__.update(fields)
+
+    @property
+    def submitted(self) -> bool:
+        return self.status not in EDITABLE
+
+
+_RECORD_BY_TOKEN = select(*(_ASSESSMENTS.c[name] for name in WizardRecord.FIELDS)).where(
+    _ASSESSMENTS.c.token == bindparam("token")
+)
+
+
+def wizard_record(token: str) -> WizardRecord:
+    """The wizard's view of the assessment behind a private link, or a 404."""
+    if not token or len(token) > TOKEN_MAX:
+        abort(404)
+    row = db.session.connection().execute(_RECORD_BY_TOKEN, {"token": token}).first()
+    if row is None:
+        abort(404)
+    return WizardRecord(**row._mapping)
+
+
+def reload(assessment: Assessment | WizardRecord) -> None:
+    """Read the assessment again, after a save lost to a concurrent one."""
+    assessment.forget_values()
+    if isinstance(assessment, Assessment):
+        db.session.refresh(assessment)
+        return
+    row = db.session.connection().execute(_RECORD_BY_TOKEN, {"token": assessment.token}).first()
+    assessment.__dict__.update(row._mapping)
+
+
+def answer_rows(assessment: AnswerCache, question_ids) -> dict[str, Any]:
     """The stored rows of these questions (id, value, revision, confidential), from the one
     read of the assessment's answers that the page already made."""
     rows = assessment.answer_rows()
@@ -109,7 +152,7 @@ def clarifications(assessment: Assessment, section_id: str) -> list[Comment]:
 
 
 def save_answers(
-    assessment: Assessment, values: Mapping[str, Any], confidential: Mapping[str, bool] | None = None,
+    assessment: Assessment | WizardRecord, values: Mapping[str, Any], confidential: Mapping[str, bool] | None = None,
     existing: Mapping[str, Any] | None = None, language: str | None = None,
 ) -> None:
     """Upsert answers; an empty value removes the stored answer. One transaction.
@@ -176,10 +219,13 @@ def save_answers(
             connection.execute(_INSERT_AUDIT, audit)
         session.commit()
     # The object in memory follows the row, without reading it back.
-    for attribute, value in (("version", revision), ("updated_at", now), ("agency_id", agency_id),
-                             ("language", language)):
-        set_committed_value(assessment, attribute, value)
-    if agency_changes:
+    if isinstance(assessment, WizardRecord):
+        assessment.__dict__.update(version=revision, agency_id=agency_id, language=language)
+    else:
+        for attribute, value in (("version", revision), ("updated_at", now), ("agency_id", agency_id),
+                                 ("language", language)):
+            set_committed_value(assessment, attribute, value)
+    if agency_changes and isinstance(assessment, Assessment):
         loaded = assessment.__dict__.get("agency")
         if loaded is not None:
             session.expire(loaded)

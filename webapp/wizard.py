@@ -17,7 +17,7 @@ from .models import Assessment
 from sqlalchemy.orm.exc import StaleDataError
 
 from .db import db
-from .store import answer_rows, newer_answers, save_answers
+from .store import WizardRecord, answer_rows, newer_answers, reload, save_answers
 
 NOT_STARTED = "not-started"
 IN_PROGRESS = "in-progress"
@@ -96,13 +96,13 @@ class PageResult:
         return section_form(self.section, self.lang, formdata=self.formdata, data=self.data)
 
 
-def blank_page(section: Section, assessment: Assessment, lang: str) -> PageResult:
+def blank_page(section: Section, assessment: Assessment | WizardRecord, lang: str) -> PageResult:
     answers = assessment.answer_values()
     return PageResult(section, lang, section.visible_questions(answers), assessment.version, data=answers)
 
 
 def submit_page(
-    section: Section, assessment: Assessment, formdata: Any, shown: set[str], require: bool,
+    section: Section, assessment: Assessment | WizardRecord, formdata: Any, shown: set[str], require: bool,
     base_version: int, lang: str,
 ) -> PageResult:
     """Check each question that applies, in order, and save every acceptable answer.
@@ -147,7 +147,7 @@ def submit_page(
         except StaleDataError:
             # Another save of this assessment committed between our read and our write.
             db.session.rollback()
-            db.session.refresh(assessment)
+            reload(assessment)
             result.base_version = assessment.version
             stored_now = assessment.answer_values()
             # Answers the other save left as this page has them are not in conflict.
