@@ -58,11 +58,13 @@ def cached_pdf_for_token(token: str, language: str, digest: str) -> tuple[bytes,
 
     Returns (pdf, cache key, reference), or None when the link is unknown or nothing is cached.
     """
-    row = db.session.connection().execute(_VERSION_BY_TOKEN, {"token": token}).first()
-    if row is None:
-        return None
-    key = _key(row.id, row.version, language, digest)
-    pdf = cached_pdf(key)
+    # A connection of its own, without an ORM session: nothing here needs one.
+    with db.engine.connect() as connection:
+        row = connection.execute(_VERSION_BY_TOKEN, {"token": token}).first()
+        if row is None:
+            return None
+        key = _key(row.id, row.version, language, digest)
+        pdf = connection.execute(_PDF_BY_KEY, {"key": key}).scalar()
     return None if pdf is None else (pdf, key, Assessment.reference_for(row.id))
 
 
