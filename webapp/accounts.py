@@ -8,10 +8,11 @@ import secrets
 from collections.abc import Callable
 from functools import lru_cache, wraps
 
-from flask import abort, session
+from flask import abort, current_app, request, session
 from flask_babel import lazy_gettext as _l
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
+from limits import parse_many
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 from flask_login import LoginManager, current_user, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -27,17 +28,34 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.sign_in"
 login_manager.login_message = _l("Sign in to see this page.")
 login_manager.session_protection = "strong"
-# Limits sit on the views that check a password (`@limiter.limit`), and the decorator checks
-# them. There are no app-wide limits.
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
 
 
-def init_limiter(app) -> None:
-    limiter.init_app(app)
-    # With no app-wide limits, the hook Flask-Limiter runs before every request has nothing
-    # to check: every page would pay for an empty lookup.
-    if not any(app.config.get(name) for name in ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META")):
-        app.before_request_funcs[None].remove(limiter._check_request_limit)
+def init_throttle(app) -> None:
+    """Rate limits for the views that check a password, with `limits` (the library under
+    Flask-Limiter). Only those views pay for a check: no hook runs before or after other pages.
+    Counts live in RATELIMIT_STORAGE_URI; with the default memory:// each worker counts alone."""
+    storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
+    app.extensions["tna.throttle"] = MovingWindowRateLimiter(storage)
+
+
+def throttled(name: str, limits: str, methods: tuple[str, ...] = ("POST",)) -> Callable:
+    """Refuse a view with 429 once a client address has used up any of `limits`, for
+    example "10 per minute;50 per hour". Every limit is counted on every attempt."""
+    parsed = parse_many(limits)
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if request.method in methods:
+                limiter = current_app.extensions["tna.throttle"]
+                client = request.remote_addr or "unknown"
+                if not all([limiter.hit(limit, name, client) for limit in parsed]):
+                    abort(429)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 @lru_cache(maxsize=1)

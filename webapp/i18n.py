@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from babel import Locale
 from flask import Blueprint, Flask, redirect, request
 from flask_babel import Babel, get_locale
 from flask_babel import gettext
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from questionnaires.answers import MESSAGES, Problem
 from reports.i18n import LANGUAGES, TRANSLATIONS_DIR, Translator, country_names, language_name
@@ -29,8 +33,17 @@ _LOCALES = {code: Locale.parse(code) for code in LANGUAGES}
 def select_language() -> Locale:
     chosen = request.cookies.get(COOKIE)
     if chosen not in LANGUAGES:
-        chosen = request.accept_languages.best_match(LANGUAGES) or "en"
+        chosen = _best_match(request.environ.get("HTTP_ACCEPT_LANGUAGE", ""))
     return _LOCALES[chosen]
+
+
+@lru_cache(maxsize=512)
+def _best_match(accept_language: str) -> str:
+    """The browser's preferred language among ours. Browsers send the same few headers over
+    and over, so each is parsed once."""
+    if not accept_language:
+        return "en"
+    return parse_accept_header(accept_language, LanguageAccept).best_match(LANGUAGES) or "en"
 
 
 def problem_message(problem: Problem, labels: dict | None = None) -> str:

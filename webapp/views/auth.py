@@ -42,7 +42,7 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@accounts.limiter.limit("10 per minute;50 per hour", methods=["POST"])
+@accounts.throttled("sign-in", "10 per minute;50 per hour")
 def sign_in():
     form = SignInForm()
     error = None
