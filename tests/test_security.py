@@ -164,3 +164,23 @@ def test_the_engine_reads_what_the_form_shows(app, questionnaire, data):
             shown = form[field_name(question)].data
             assert to_value(question, submitted(question, formdata)) == to_value(question, shown)
             assert read_answer(question, formdata)[0] == to_value(question, shown)[0]
+
+
+def test_nul_characters_are_refused_before_the_database(app, browser, questionnaire):
+    """PostgreSQL cannot store a NUL character and no browser sends one: a link or a form that
+    holds one gets the 400 page, and the answers saved before stay as they were."""
+    from tests.test_bad_input import profile_done, saved
+
+    token, answers = profile_done(browser, questionnaire)
+    url = f"/a/{token}/section/profile"
+    browser.get(url)
+    data = form_data(questionnaire.profile, dict(answers))
+    data["q_agency_name"] = "Border\x00Police"
+    html = browser.post(url, data, status=400).get_data(as_text=True)
+    assert "The form could not be read" in html
+    assert saved(app, token)["agency_name"] == PROFILE["agency_name"]
+    csrf = browser.csrf("/")
+    assert browser.client.post("/start", data={"creation_key": "\x00", "csrf_token": csrf}).status_code == 400
+    assert browser.client.get(f"/a/{token}%00/").status_code == 400
+    assert browser.client.get(f"/a/{token}/report?lang=%00").status_code == 400
+    assert browser.client.get(f"/a/{token}/report").status_code == 200

@@ -42,6 +42,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = Turns(app.wsgi_app, turns)  # type: ignore[method-assign]
 
+    app.before_request(_refuse_nul_characters)
+
     from .sessions import IdleTimeoutSessionInterface
 
     app.session_interface = IdleTimeoutSessionInterface()
@@ -93,6 +95,18 @@ def warm_up(app: Flask) -> None:
     with app.app_context():
         for engine in db.engines.values():
             engine.dispose()
+
+
+def _refuse_nul_characters():
+    """No browser puts a NUL character in a link or a form, and PostgreSQL cannot store one. A
+    request that holds one was altered on its way: it gets the "form could not be read" page,
+    and nothing is saved."""
+    from flask import abort, request
+
+    if "\x00" in request.path or "%00" in request.environ.get("QUERY_STRING", "") or "\x00" in request.environ.get("QUERY_STRING", ""):
+        abort(400)
+    if request.method == "POST" and any("\x00" in value for _, value in request.form.items(multi=True)):
+        abort(400)
 
 
 def _idle_session(response):
