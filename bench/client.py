@@ -1,6 +1,6 @@
-"""A bounded HTTP client for the benchmark: a fixed number of threads, each with its own
-keep-alive connection and cookies, for a fixed time or a fixed number of requests. Only talks
-to 127.0.0.1."""
+"""A bounded HTTP client for the benchmark: a fixed number of simulated browsers, one thread
+and one cookie jar each, for a fixed time or a fixed number of requests. Only talks to
+127.0.0.1."""
 
 from __future__ import annotations
 
@@ -163,13 +163,3 @@ class Crowd:
     def close(self) -> None:
         for session in self.sessions:
             session.close()
-
-
-def load(port: int, clients: int, seconds: float, setup: Callable[[Session, int], object],
-         step: Callable[[Session, object], int], max_requests: int = 200_000) -> Result:
-    """Set up `clients` browsers, then run them all for `seconds`."""
-    crowd = Crowd(port, clients, setup)
-    try:
-        return crowd.run(seconds, step, max_requests)
-    finally:
-        crowd.close()

@@ -49,10 +49,6 @@ _VERSION_BY_TOKEN = select(Assessment.__table__.c.id, Assessment.__table__.c.ver
 _PDF_BY_KEY = select(RenderedReport.__table__.c.pdf).where(RenderedReport.__table__.c.key == bindparam("key"))
 
 
-def cached_pdf(key: str) -> bytes | None:
-    return db.session.connection().execute(_PDF_BY_KEY, {"key": key}).scalar()
-
-
 def cached_pdf_for_token(token: str, language: str, digest: str) -> tuple[bytes, str, str] | None:
     """The fast path of a repeat download: one query, no ORM objects.
 

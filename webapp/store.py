@@ -17,7 +17,7 @@ from questionnaires.answers import is_empty
 
 from .db import db, write_lock
 from .models import Agency, Answer, AnswerCache, Assessment, AuditEvent, Comment, utcnow
-from .status import CLARIFICATION, EDITABLE, SUBMITTED
+from .status import CLARIFICATION, SUBMITTED
 
 TOKEN_MAX = 64
 
@@ -68,10 +68,16 @@ _CLAIM = (
 )
 
 
-def get_by_token(token: str) -> Assessment:
-    """The assessment behind a private link, or a 404 for any unknown or altered token."""
+def _link_token(token: str) -> str:
+    """A token that may be a private link's, or a 404: an empty or over-long one never is."""
     if not token or len(token) > TOKEN_MAX:
         abort(404)
+    return token
+
+
+def get_by_token(token: str) -> Assessment:
+    """The assessment behind a private link, or a 404 for any unknown or altered token."""
+    _link_token(token)
     assessment = db.session.scalar(_BY_TOKEN, {"token": token})
     if assessment is None:
         abort(404)
@@ -91,9 +97,7 @@ class WizardRecord(AnswerCache):
     def __init__(self, **fields: Any):
         self.__dict__.update(fields)
 
-    @property
-    def submitted(self) -> bool:
-        return self.status not in EDITABLE
+    submitted = Assessment.submitted
 
 
 _RECORD_BY_TOKEN = select(*(_ASSESSMENTS.c[name] for name in WizardRecord.FIELDS)).where(
@@ -101,14 +105,16 @@ _RECORD_BY_TOKEN = select(*(_ASSESSMENTS.c[name] for name in WizardRecord.FIELDS
 )
 
 
-def wizard_record(token: str) -> WizardRecord:
-    """The wizard's view of the assessment behind a private link, or a 404."""
-    if not token or len(token) > TOKEN_MAX:
-        abort(404)
-    row = db.session.connection().execute(_RECORD_BY_TOKEN, {"token": token}).first()
+def _record_fields(token: str) -> dict[str, Any]:
+    row = db.session.connection().execute(_RECORD_BY_TOKEN, {"token": _link_token(token)}).first()
     if row is None:
         abort(404)
-    return WizardRecord(**row._mapping)
+    return dict(row._mapping)
+
+
+def wizard_record(token: str) -> WizardRecord:
+    """The wizard's view of the assessment behind a private link, or a 404."""
+    return WizardRecord(**_record_fields(token))
 
 
 def reload(assessment: Assessment | WizardRecord) -> None:
@@ -117,8 +123,7 @@ def reload(assessment: Assessment | WizardRecord) -> None:
     if isinstance(assessment, Assessment):
         db.session.refresh(assessment)
         return
-    row = db.session.connection().execute(_RECORD_BY_TOKEN, {"token": assessment.token}).first()
-    assessment.__dict__.update(row._mapping)
+    assessment.__dict__.update(_record_fields(assessment.token))
 
 
 def answer_rows(assessment: AnswerCache, question_ids) -> dict[str, Any]:
