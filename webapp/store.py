@@ -17,6 +17,7 @@ from questionnaires.answers import is_empty
 
 from .db import db, write_lock
 from .models import Agency, Answer, AnswerCache, Assessment, AuditEvent, Comment, utcnow
+from .prepared import Prepared
 from .status import CLARIFICATION, SUBMITTED
 
 TOKEN_MAX = 64
@@ -51,16 +52,24 @@ def create_assessment(
 _BY_TOKEN = select(Assessment).where(Assessment.token == bindparam("token"))
 _ANSWERS = Answer.__table__
 _DELETE_ANSWERS = delete(_ANSWERS).where(_ANSWERS.c.id.in_(bindparam("ids", expanding=True)))
-_UPDATE_ANSWER = (
+# The statements every save runs, with every column given: see prepared.py.
+_INSERT_ANSWER = Prepared(insert(_ANSWERS).values(
+    assessment_id=bindparam("assessment_id"), question_id=bindparam("question_id"), value=bindparam("value"),
+    revision=bindparam("revision"), confidential=bindparam("confidential"), updated_at=bindparam("now"),
+))
+_UPDATE_ANSWER = Prepared(
     update(_ANSWERS).where(_ANSWERS.c.id == bindparam("row_id"))
-    .values(value=bindparam("value"), revision=bindparam("revision"), confidential=bindparam("confidential"))
+    .values(value=bindparam("value"), revision=bindparam("revision"), confidential=bindparam("confidential"),
+            updated_at=bindparam("now"))
 )
-_INSERT_ANSWER = insert(_ANSWERS)
-_INSERT_AUDIT = insert(AuditEvent.__table__)
+_INSERT_AUDIT = Prepared(insert(AuditEvent.__table__).values(
+    assessment_id=bindparam("assessment_id"), actor_id=bindparam("actor_id"), action=bindparam("action"),
+    before=bindparam("before"), after=bindparam("after"), at=bindparam("now"),
+))
 _AGENCIES = Agency.__table__
 _INSERT_AGENCY = insert(_AGENCIES)
 _ASSESSMENTS = Assessment.__table__
-_CLAIM = (
+_CLAIM = Prepared(
     update(_ASSESSMENTS)
     .where(_ASSESSMENTS.c.id == bindparam("assessment_id"), _ASSESSMENTS.c.version == bindparam("old_version"))
     .values(version=bindparam("new_version"), updated_at=bindparam("now"), language=bindparam("language"),
@@ -100,20 +109,33 @@ class WizardRecord(AnswerCache):
     submitted = Assessment.submitted
 
 
-_RECORD_BY_TOKEN = select(*(_ASSESSMENTS.c[name] for name in WizardRecord.FIELDS)).where(
-    _ASSESSMENTS.c.token == bindparam("token")
+# The record and its answers in one query: one row per answer, or a single row with no answer.
+# Answer columns keep their names, so each row serves as the answer row of the answer cache.
+_RECORD_PREFIX = "assessment_"
+_RECORD_WITH_ANSWERS = Prepared(
+    select(
+        *(_ASSESSMENTS.c[name].label(_RECORD_PREFIX + name) for name in WizardRecord.FIELDS),
+        _ANSWERS.c.id, _ANSWERS.c.question_id, _ANSWERS.c.value, _ANSWERS.c.revision, _ANSWERS.c.confidential,
+    )
+    .select_from(_ASSESSMENTS.outerjoin(_ANSWERS, _ANSWERS.c.assessment_id == _ASSESSMENTS.c.id))
+    .where(_ASSESSMENTS.c.token == bindparam("token"))
 )
 
 
 def _record_fields(token: str) -> dict[str, Any]:
-    row = db.session.connection().execute(_RECORD_BY_TOKEN, {"token": _link_token(token)}).first()
-    if row is None:
+    """The record's fields, with its answer rows under "_rows", or a 404."""
+    rows = _RECORD_WITH_ANSWERS.rows(db.session.connection(), {"token": _link_token(token)})
+    if not rows:
         abort(404)
-    return dict(row._mapping)
+    first = rows[0]
+    fields = {name: getattr(first, _RECORD_PREFIX + name) for name in WizardRecord.FIELDS}
+    fields["_rows"] = {row.question_id: row for row in rows if row.question_id is not None}
+    fields["_values"] = {qid: row.value for qid, row in fields["_rows"].items()}
+    return fields
 
 
 def wizard_record(token: str) -> WizardRecord:
-    """The wizard's view of the assessment behind a private link, or a 404."""
+    """The wizard's view of the assessment behind a private link, with its answers, or a 404."""
     return WizardRecord(**_record_fields(token))
 
 
@@ -174,6 +196,7 @@ def save_answers(
     before = {qid: existing[qid].value if qid in existing else None for qid in values}
     changed = sorted(qid for qid, value in values.items() if before[qid] != (None if is_empty(value) else value))
     deletes, updates, inserts = [], [], []
+    now = utcnow()
     for question_id, value in values.items():
         row = existing.get(question_id)
         if is_empty(value):
@@ -181,18 +204,17 @@ def save_answers(
                 deletes.append(row.id)
         elif row is None:
             inserts.append({"assessment_id": assessment.id, "question_id": question_id, "value": value,
-                            "revision": revision, "confidential": bool(confidential.get(question_id))})
+                            "revision": revision, "confidential": bool(confidential.get(question_id)), "now": now})
         else:
             secret = bool(confidential[question_id]) if question_id in confidential else row.confidential
             if row.value != value or secret != row.confidential:
-                updates.append({"row_id": row.id, "value": value, "confidential": secret,
+                updates.append({"row_id": row.id, "value": value, "confidential": secret, "now": now,
                                 "revision": revision if row.value != value else row.revision})
 
-    now = utcnow()
     agency_id, agency_changes = assessment.agency_id, _agency_changes(values)
     audit = {
         "assessment_id": assessment.id, "actor_id": _actor_id(), "action": "answers changed",
-        "before": {q: before[q] for q in changed}, "after": {q: values[q] for q in changed},
+        "before": {q: before[q] for q in changed}, "after": {q: values[q] for q in changed}, "now": now,
     }
     assessment.forget_values()
     session = db.session
@@ -207,21 +229,21 @@ def save_answers(
             connection.execute(update(_AGENCIES).where(_AGENCIES.c.id == agency_id).values(**agency_changes))
         # The version check: a concurrent save of this assessment has moved the version on, and
         # this one then writes nothing.
-        claimed = connection.execute(_CLAIM, {
+        claimed = _CLAIM.run(connection, {
             "assessment_id": assessment.id, "old_version": assessment.version, "new_version": revision,
             "now": now, "language": language, "agency_id": agency_id,
         })
-        if claimed.rowcount != 1:
+        if claimed != 1:
             session.rollback()
             raise StaleDataError(f"assessment {assessment.id} was saved by someone else")
         if deletes:
             connection.execute(_DELETE_ANSWERS, {"ids": deletes})
         if updates:
-            connection.execute(_UPDATE_ANSWER, updates)
+            _UPDATE_ANSWER.run(connection, updates)
         if inserts:
-            connection.execute(_INSERT_ANSWER, inserts)
+            _INSERT_ANSWER.run(connection, inserts)
         if changed:
-            connection.execute(_INSERT_AUDIT, audit)
+            _INSERT_AUDIT.run(connection, audit)
         session.commit()
     # The object in memory follows the row, without reading it back.
     if isinstance(assessment, WizardRecord):
