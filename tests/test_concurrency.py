@@ -91,23 +91,22 @@ def test_concurrent_write_to_the_same_row_is_detected(app, questionnaire):
 
     from webapp.db import db
     from webapp.models import Assessment
-    from webapp.store import create_assessment, save_answers
+    from webapp.store import create_assessment, save_answers, wizard_record
 
     with app.app_context():
-        assessment = create_assessment(questionnaire)
-        save_answers(assessment, {"agency_name": "First"})
-        assessment_id = assessment.id
-        db.session.remove()
-        # Simulate a second worker: bump the version behind this session's back.
-        first = db.session.get(Assessment, assessment_id)
+        token = create_assessment(questionnaire).token
+        save_answers(wizard_record(token), {"agency_name": "First"})
+    with app.app_context():
+        first = wizard_record(token)
+        # Simulate a second worker: bump the version behind this page's back.
         db.session.execute(
-            Assessment.__table__.update().where(Assessment.id == assessment_id).values(version=Assessment.version + 1)
+            Assessment.__table__.update().where(Assessment.token == token).values(version=Assessment.version + 1)
         )
+        db.session.commit()
         with pytest.raises(StaleDataError):
             save_answers(first, {"agency_name": "Second"})
-        db.session.rollback()
-        db.session.remove()
-        assert db.session.get(Assessment, assessment_id).answer_values()["agency_name"] == "First"
+    with app.app_context():
+        assert wizard_record(token).answer_values()["agency_name"] == "First"
 
 
 def test_double_clicked_start_creates_one_assessment(app, browser):

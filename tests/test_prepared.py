@@ -128,3 +128,19 @@ def test_a_column_default_left_to_sqlalchemy_is_refused(app, assessment_id):
     no_timestamp = Prepared(update(ANSWERS).where(ANSWERS.c.id == bindparam("id")).values(revision=bindparam("r")))
     with app.app_context(), pytest.raises(ValueError, match="updated_at"):
         no_timestamp.run(db.session.connection(), {"id": 1, "r": 2})
+
+
+def test_a_write_on_a_fresh_connection_is_committed_by_its_commit(app, assessment_id):
+    """The statement begins the connection's transaction as execute() would, so commit()
+    commits it; closing without a commit leaves nothing behind."""
+    now = dt.datetime.now(dt.timezone.utc)
+    row = {"assessment_id": assessment_id, "question_id": "kept", "value": "yes", "revision": 1,
+           "confidential": False, "now": now}
+    with app.app_context():
+        with db.engine.connect() as connection:
+            INSERT.run(connection, row)
+            connection.commit()
+        with db.engine.connect() as connection:
+            INSERT.run(connection, dict(row, question_id="dropped"))
+        stored = db.session.scalars(select(Answer.question_id).where(Answer.assessment_id == assessment_id)).all()
+        assert stored == ["kept"]

@@ -11,7 +11,7 @@ from reports.catalogue import DEFAULT_CATALOGUE, load_definitions
 from questionnaires import DEFAULT_QUESTIONNAIRE
 
 from . import config
-from .db import db, migrate
+from .db import db, init_request_connection, migrate
 from .pdfcache import definitions_digest
 
 csrf = CSRFProtect()
@@ -48,6 +48,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     app.session_interface = IdleTimeoutSessionInterface()
     db.init_app(app)
+    init_request_connection(app)
     migrate.init_app(app, db, directory=str(config.ROOT / "migrations"))
     csrf.init_app(app)
 

@@ -3,10 +3,11 @@ import fcntl
 import os
 from collections.abc import Iterator
 
+from flask import Flask, g
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -30,6 +31,29 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+_REQUEST_CONNECTION = "tna_connection"
+
+
+def request_connection() -> Connection:
+    """A Core connection of this request's own, for the wizard's prepared statements
+    (see prepared.py), checked out of the pool on first use and returned when the request
+    ends. The wizard reads and saves an assessment on it without an ORM session, whose
+    bookkeeping cost a page more than its queries; the code using it commits itself."""
+    connection = g.get(_REQUEST_CONNECTION)
+    if connection is None:
+        connection = db.engine.connect()
+        setattr(g, _REQUEST_CONNECTION, connection)
+    return connection
+
+
+def init_request_connection(app: Flask) -> None:
+    @app.teardown_appcontext
+    def _return_request_connection(_error: BaseException | None) -> None:
+        connection = g.pop(_REQUEST_CONNECTION, None)
+        if connection is not None:
+            connection.close()  # rolls back whatever was not committed
 
 
 @contextlib.contextmanager

@@ -38,10 +38,13 @@ class AnswerCache:
         and kept until the next save."""
         rows = self.__dict__.get("_rows")
         if rows is None:
-            result = db.session.connection().execute(_ANSWER_ROWS, {"assessment_id": self.id})
+            result = self._connection().execute(_ANSWER_ROWS, {"assessment_id": self.id})
             rows = self.__dict__["_rows"] = {row.question_id: row for row in result}
             self.__dict__["_values"] = {qid: row.value for qid, row in rows.items()}
         return rows
+
+    def _connection(self):
+        return db.session.connection()
 
     def answer_values(self) -> dict[str, Any]:
         """Question id -> stored value."""

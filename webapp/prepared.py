@@ -101,6 +101,9 @@ class Prepared:
         compiled = self.compiled(dialect)
         many = not isinstance(values, Mapping)
         parameters = [compiled.parameters(v) for v in values] if many else compiled.parameters(values)
+        if not connection.in_transaction():
+            # As Connection.execute would: without it, commit() would have nothing to commit.
+            connection.begin()
         dbapi_connection = connection.connection.dbapi_connection
         cursor = None
         try:

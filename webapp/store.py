@@ -9,13 +9,12 @@ from typing import Any
 from flask import abort
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from questionnaires import Questionnaire
 from questionnaires.answers import is_empty
 
-from .db import db, write_lock
+from .db import db, request_connection, write_lock
 from .models import Agency, Answer, AnswerCache, Assessment, AuditEvent, Comment, utcnow
 from .prepared import Prepared
 from .status import CLARIFICATION, SUBMITTED
@@ -108,6 +107,9 @@ class WizardRecord(AnswerCache):
 
     submitted = Assessment.submitted
 
+    def _connection(self):
+        return request_connection()
+
 
 # The record and its answers in one query: one row per answer, or a single row with no answer.
 # Answer columns keep their names, so each row serves as the answer row of the answer cache.
@@ -124,7 +126,7 @@ _RECORD_WITH_ANSWERS = Prepared(
 
 def _record_fields(token: str) -> dict[str, Any]:
     """The record's fields, with its answer rows under "_rows", or a 404."""
-    rows = _RECORD_WITH_ANSWERS.rows(db.session.connection(), {"token": _link_token(token)})
+    rows = _RECORD_WITH_ANSWERS.rows(request_connection(), {"token": _link_token(token)})
     if not rows:
         abort(404)
     first = rows[0]
@@ -139,12 +141,8 @@ def wizard_record(token: str) -> WizardRecord:
     return WizardRecord(**_record_fields(token))
 
 
-def reload(assessment: Assessment | WizardRecord) -> None:
-    """Read the assessment again, after a save lost to a concurrent one."""
-    assessment.forget_values()
-    if isinstance(assessment, Assessment):
-        db.session.refresh(assessment)
-        return
+def reload(assessment: WizardRecord) -> None:
+    """Read the record again, after a save lost to a concurrent one."""
     assessment.__dict__.update(_record_fields(assessment.token))
 
 
@@ -179,10 +177,11 @@ def clarifications(assessment: Assessment, section_id: str) -> list[Comment]:
 
 
 def save_answers(
-    assessment: Assessment | WizardRecord, values: Mapping[str, Any], confidential: Mapping[str, bool] | None = None,
+    assessment: WizardRecord, values: Mapping[str, Any], confidential: Mapping[str, bool] | None = None,
     existing: Mapping[str, Any] | None = None, language: str | None = None,
 ) -> None:
-    """Upsert answers; an empty value removes the stored answer. One transaction.
+    """Upsert answers; an empty value removes the stored answer. One transaction, committed
+    on the request's connection.
 
     The assessment's version column goes up by one with every save; a concurrent save of the
     same assessment makes this one fail with StaleDataError instead of overwriting it.
@@ -217,10 +216,7 @@ def save_answers(
         "before": {q: before[q] for q in changed}, "after": {q: values[q] for q in changed}, "now": now,
     }
     assessment.forget_values()
-    session = db.session
-    # Core statements go straight to the session's connection, inside its transaction: the
-    # ORM layer has nothing to do for them.
-    connection = session.connection()
+    connection = request_connection()
     with write_lock():
         if agency_changes and agency_id is None:
             agency_id = str(uuid.uuid4())
@@ -234,7 +230,7 @@ def save_answers(
             "now": now, "language": language, "agency_id": agency_id,
         })
         if claimed != 1:
-            session.rollback()
+            connection.rollback()
             raise StaleDataError(f"assessment {assessment.id} was saved by someone else")
         if deletes:
             connection.execute(_DELETE_ANSWERS, {"ids": deletes})
@@ -244,19 +240,9 @@ def save_answers(
             _INSERT_ANSWER.run(connection, inserts)
         if changed:
             _INSERT_AUDIT.run(connection, audit)
-        session.commit()
-    # The object in memory follows the row, without reading it back.
-    if isinstance(assessment, WizardRecord):
-        assessment.__dict__.update(version=revision, agency_id=agency_id, language=language)
-    else:
-        for attribute, value in (("version", revision), ("updated_at", now), ("agency_id", agency_id),
-                                 ("language", language)):
-            set_committed_value(assessment, attribute, value)
-    if agency_changes and isinstance(assessment, Assessment):
-        loaded = assessment.__dict__.get("agency")
-        if loaded is not None:
-            session.expire(loaded)
-        session.expire(assessment, ["agency"])
+        connection.commit()
+    # The record in memory follows the row, without reading it back.
+    assessment.__dict__.update(version=revision, agency_id=agency_id, language=language)
     # The version check above guarantees nobody else wrote in between: the stored answers are
     # now exactly the earlier ones with these values applied.
     for question_id, value in values.items():

@@ -13,10 +13,8 @@ from questionnaires import Question, Questionnaire, Section
 from questionnaires.answers import is_empty
 
 from .forms import SectionForm, problem_text, read_answer, section_form
-from .models import Assessment
 from sqlalchemy.orm.exc import StaleDataError
 
-from .db import db
 from .store import WizardRecord, answer_rows, newer_answers, reload, save_answers
 
 NOT_STARTED = "not-started"
@@ -96,13 +94,13 @@ class PageResult:
         return section_form(self.section, self.lang, formdata=self.formdata, data=self.data)
 
 
-def blank_page(section: Section, assessment: Assessment | WizardRecord, lang: str) -> PageResult:
+def blank_page(section: Section, assessment: WizardRecord, lang: str) -> PageResult:
     answers = assessment.answer_values()
     return PageResult(section, lang, section.visible_questions(answers), assessment.version, data=answers)
 
 
 def submit_page(
-    section: Section, assessment: Assessment | WizardRecord, formdata: Any, shown: set[str], require: bool,
+    section: Section, assessment: WizardRecord, formdata: Any, shown: set[str], require: bool,
     base_version: int, lang: str,
 ) -> PageResult:
     """Check each question that applies, in order, and save every acceptable answer.
@@ -146,7 +144,6 @@ def submit_page(
             save_answers(assessment, to_save, confidential, existing=rows, language=lang)
         except StaleDataError:
             # Another save of this assessment committed between our read and our write.
-            db.session.rollback()
             reload(assessment)
             result.base_version = assessment.version
             stored_now = assessment.answer_values()
