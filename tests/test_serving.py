@@ -149,6 +149,73 @@ def test_warm_up_builds_forms_and_leaves_no_connection_open(app):
     assert names == [f"q_{q.id}" for q in sections[1].questions]
 
 
+def test_after_warm_up_a_page_reads_no_locale_file_and_compiles_no_statement(app, browser, questionnaire, monkeypatch):
+    """What a recycled worker would otherwise do on its first page is done before the fork."""
+    import babel.localedata
+
+    from reports.i18n import LANGUAGES
+    from webapp import store
+    from webapp.db import db
+    from webapp.prepared import Prepared
+
+    app.extensions["tna.warm_up"]()
+    made = [value for value in vars(store).values() if isinstance(value, Prepared)]
+    assert set(map(id, made)) == set(map(id, store.PREPARED)), "a prepared statement is missing from store.PREPARED"
+    with app.app_context():
+        dialect = db.engine.dialect
+    assert all(dialect in prepared._compiled for prepared in made)
+    compiled_before = {id(prepared): dict(prepared._compiled) for prepared in made}
+
+    def no_file(name, *args, **kwargs):
+        raise AssertionError(f"locale data {name} read after the warm-up")
+
+    monkeypatch.setattr(babel.localedata, "load", no_file)
+    start = browser.post("/start", {"creation_key": "warm-up-test"}, status=302, csrf_from="/")
+    path = re.search(r"/a/[^/]+/", start.headers["Location"]).group(0) + "section/profile"
+    for lang in LANGUAGES:
+        browser.client.set_cookie("lang", lang)
+        browser.get(path)
+    browser.post(path, form_data(questionnaire.profile, answer_all(questionnaire, dict(PROFILE))), status=302)
+    # The pages used the statements compiled for this database before, and compiled no other.
+    assert {id(prepared): dict(prepared._compiled) for prepared in made} == compiled_before
+
+
+_EXIT_SCRIPT = """
+import atexit, runpy, sys
+conf = runpy.run_path(sys.argv[1])
+atexit.register(lambda: open(sys.argv[2], "a").write("interpreter teardown ran\\n"))
+
+class App:
+    extensions = {"tna.close": lambda: open(sys.argv[2], "a").write("connections closed\\n")}
+
+class Server:
+    class app:
+        @staticmethod
+        def wsgi():
+            return App()
+
+try:
+    sys.exit(int(sys.argv[3]))
+finally:
+    conf["worker_exit"](Server(), None)
+"""
+
+
+@pytest.mark.parametrize(("status", "expected"), [
+    (0, ["connections closed"]),  # a recycled worker closes its connections, then leaves at once
+    (3, ["interpreter teardown ran"]),  # a failing one keeps its status (3: boot error) and its teardown
+])
+def test_worker_exit_skips_the_teardown_only_for_a_normal_stop(tmp_path, status, expected):
+    marks = tmp_path / "marks"
+    marks.touch()
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", _EXIT_SCRIPT, str(ROOT / "gunicorn.conf.py"), str(marks), str(status)],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == status, done.stderr
+    assert marks.read_text().splitlines() == expected
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -157,11 +224,13 @@ def _free_port() -> int:
 
 @pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")), reason="runs once, on its own SQLite file")
 def test_production_server_serves_the_wizard(tmp_path, questionnaire):
-    """gunicorn with gunicorn.conf.py: preloaded app, warm-up, turns. A page is saved and the
-    next one served, by whichever worker takes each request."""
+    """gunicorn with gunicorn.conf.py: preloaded app, warm-up, turns, worker recycling. A page
+    is saved and the next one served, by whichever worker takes each request."""
     port = _free_port()
     env = dict(os.environ, TNA_INSTANCE=str(tmp_path), SECRET_KEY="serve-test", TNA_BIND=f"127.0.0.1:{port}",
-               TNA_ACCESS_LOG="", DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite3'}", TNA_WORKERS="2")
+               TNA_ACCESS_LOG="", DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite3'}", TNA_WORKERS="2",
+               # Recycle a worker every three requests: the journey crosses several restarts.
+               TNA_MAX_REQUESTS="3", TNA_MAX_REQUESTS_JITTER="0")
     bin_dir = os.path.dirname(sys.executable)
     subprocess.run([os.path.join(bin_dir, "tna"), "db-upgrade"], env=env, check=True, capture_output=True)
     server = subprocess.Popen(  # noqa: S603
@@ -194,9 +263,14 @@ def test_production_server_serves_the_wizard(tmp_path, questionnaire):
         following = opener.open(base + saved.headers["Location"].replace(base, ""))
         assert following.status == 200
         assert "section" in following.url
+        for _ in range(4):
+            assert opener.open(url).status == 200
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=30)
+    log = server.stderr.read().decode()
+    assert log.count("Autorestarting worker") >= 2, log[-2000:]
+    assert "exited with code" not in log and "Traceback" not in log, log[-2000:]
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -71,19 +71,23 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.after_request(_idle_session)
     app.after_request(_security_headers)
     app.extensions["tna.warm_up"] = lambda: warm_up(app)
+    app.extensions["tna.close"] = lambda: close_connections(app)
     return app
 
 
 def warm_up(app: Flask) -> None:
     """Do once what every worker would otherwise do on its first requests: compile the page
-    templates, build the section forms and load the translations. Called by a server that
+    templates and the prepared statements, build the section forms, load the translations and
+    Babel's locale data. A recycled worker then serves its first page as fast as its
+    hundredth, and the others do not queue behind it. Called by a server that
     forks workers from one loaded application; it opens no database connection, and closes
     any that is open, so no connection is shared across a fork."""
     from flask_babel import get_translations
 
-    from reports.i18n import LANGUAGES, translations
+    from reports.i18n import LANGUAGES, Translator, translations
 
     from .forms import warm_up_forms
+    from .store import PREPARED
 
     for name in app.jinja_env.list_templates():
         if name.endswith(".html"):
@@ -93,6 +97,15 @@ def warm_up(app: Flask) -> None:
         warm_up_forms(app.extensions["tna.questionnaire"], lang)
         with app.test_request_context(headers={"Cookie": f"lang={lang}"}):
             get_translations()
+    Translator.load_locale_data()
+    with app.app_context():
+        for prepared in PREPARED:
+            prepared.compiled(db.engine.dialect)  # this needs the dialect, not a connection
+    close_connections(app)
+
+
+def close_connections(app: Flask) -> None:
+    """Close the pooled database connections of this process."""
     with app.app_context():
         for engine in db.engines.values():
             engine.dispose()

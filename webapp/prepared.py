@@ -6,7 +6,8 @@ Python on each execute (statement cache lookup, execution context, parameter and
 than the database spends running it. `Prepared` keeps what matters of SQLAlchemy: the
 statement is a Core construct, compiled by SQLAlchemy once per database dialect, with the
 same SQL, casts and type conversions SQLAlchemy would send. It then runs on the driver's
-cursor of the session's own connection, inside the session's transaction.
+cursor of a SQLAlchemy connection, inside that connection's transaction (begun if none is).
+A server compiles them before it forks its workers (`store.PREPARED`).
 
 A driver error comes out as SQLAlchemy's own exception, with a dropped connection marked
 invalid, so the 503 page and the connection pool behave as for any other statement.

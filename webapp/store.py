@@ -123,6 +123,9 @@ _RECORD_WITH_ANSWERS = Prepared(
     .where(_ASSESSMENTS.c.token == bindparam("token"))
 )
 
+# Compiled by the warm-up before a server forks its workers.
+PREPARED = (_RECORD_WITH_ANSWERS, _CLAIM, _UPDATE_ANSWER, _INSERT_ANSWER, _INSERT_AUDIT)
+
 
 def _record_fields(token: str) -> dict[str, Any]:
     """The record's fields, with its answer rows under "_rows", or a 404."""
