@@ -51,3 +51,12 @@ def test_upgrade_keeps_existing_data(tmp_path, monkeypatch):
         db.session.remove()
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_migrations_build_exactly_the_tables_the_models_declare(app):
+    """A model changed without its migration would work in tests and fail in production."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with app.app_context(), db.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), db.metadata) == []

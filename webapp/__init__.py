@@ -57,7 +57,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     i18n.init_app(app)
     accounts.login_manager.init_app(app)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("TNA_RATELIMIT_STORAGE", "memory://"))
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("TNA_RATELIMIT_STORAGE", "database://"))
     accounts.init_throttle(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)

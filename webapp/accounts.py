@@ -12,7 +12,7 @@ from flask import abort, current_app, request, session
 from flask_babel import lazy_gettext as _l
 from limits import parse_many
 from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
+from limits.strategies import FixedWindowRateLimiter
 from flask_login import LoginManager, current_user, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -33,9 +33,13 @@ login_manager.session_protection = "strong"
 def init_throttle(app) -> None:
     """Rate limits for the views that check a password, with `limits` (the library under
     Flask-Limiter). Only those views pay for a check: no hook runs before or after other pages.
-    Counts live in RATELIMIT_STORAGE_URI; with the default memory:// each worker counts alone."""
+    Fixed windows, which every storage supports: a count starts with the first attempt and
+    ends with its window. Counts live in RATELIMIT_STORAGE_URI: by default in the app's
+    database (database://, see ratelimit.py), shared by every worker and server."""
+    from . import ratelimit  # noqa: F401 - registers the database:// scheme
+
     storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
-    app.extensions["tna.throttle"] = MovingWindowRateLimiter(storage)
+    app.extensions["tna.throttle"] = FixedWindowRateLimiter(storage)
 
 
 def throttled(name: str, limits: str, methods: tuple[str, ...] = ("POST",)) -> Callable:

@@ -65,8 +65,9 @@ def from_environment() -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": os.environ.get("TNA_HTTPS") == "1",
-        # Sign-in throttling is shared by all workers only with a shared store, e.g. redis://.
-        "TNA_RATELIMIT_STORAGE": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Sign-in attempt counts: in the app's database by default, shared by all workers and
+        # servers (webapp/ratelimit.py); redis://… works too.
+        "TNA_RATELIMIT_STORAGE": os.environ.get("RATELIMIT_STORAGE_URI", "database://"),
         "TNA_ENV": os.environ.get("TNA_ENV", "development"),
         "TNA_QUESTIONNAIRE": os.environ.get("TNA_QUESTIONNAIRE"),
         "TNA_CATALOGUE": os.environ.get("TNA_CATALOGUE"),

@@ -8,7 +8,7 @@ import secrets
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, UniqueConstraint, bindparam, select
+from sqlalchemy import JSON, Double, ForeignKey, Integer, LargeBinary, String, UniqueConstraint, bindparam, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import db
@@ -296,3 +296,14 @@ class RenderedReport(db.Model):
     assessment_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class RateLimitCounter(db.Model):
+    """Attempts of one client against one limit, in a window that ends at expires_at (Unix
+    seconds). Written by webapp/ratelimit.py for the `limits` library."""
+
+    __tablename__ = "rate_limit_counter"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[float] = mapped_column(Double, index=True)
