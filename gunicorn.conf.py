@@ -38,8 +38,9 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
 def when_ready(server):
-    """Before the first fork: compile templates and forms, then freeze the heap, so that every
-    worker shares them and the garbage collector never walks them again."""
+    """Before the first fork: run the app's warm-up (templates, forms, translations, locale
+    data, prepared statements), then freeze the heap, so that every worker shares them and the
+    garbage collector never walks them again."""
     import gc
 
     app = server.app.wsgi()
