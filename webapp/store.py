@@ -76,7 +76,7 @@ _CLAIM = Prepared(
 )
 
 
-def _link_token(token: str) -> str:
+def link_token(token: str) -> str:
     """A token that may be a private link's, or a 404: an empty or over-long one never is."""
     if not token or len(token) > TOKEN_MAX:
         abort(404)
@@ -85,7 +85,7 @@ def _link_token(token: str) -> str:
 
 def get_by_token(token: str) -> Assessment:
     """The assessment behind a private link, or a 404 for any unknown or altered token."""
-    _link_token(token)
+    link_token(token)
     assessment = db.session.scalar(_BY_TOKEN, {"token": token})
     if assessment is None:
         abort(404)
@@ -129,7 +129,7 @@ PREPARED = (_RECORD_WITH_ANSWERS, _CLAIM, _UPDATE_ANSWER, _INSERT_ANSWER, _INSER
 
 def _record_fields(token: str) -> dict[str, Any]:
     """The record's fields, with its answer rows under "_rows", or a 404."""
-    rows = _RECORD_WITH_ANSWERS.rows(request_connection(), {"token": _link_token(token)})
+    rows = _RECORD_WITH_ANSWERS.rows(request_connection(), {"token": link_token(token)})
     if not rows:
         abort(404)
     first = rows[0]

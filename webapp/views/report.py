@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 
 from reports.build import build_report
@@ -58,16 +58,25 @@ def _pdf_headers(key: str, reference: str) -> dict[str, str]:
 def pdf(token: str):
     digest = current_app.extensions["tna.digest"]
     lang = report_language()
-    cached = pdfcache.cached_pdf_for_token(token, lang, digest)
-    if cached is not None:
-        data, key, reference = cached
-    else:
-        assessment = store.get_by_token(token)
-        key, reference = pdfcache.cache_key(assessment, lang, digest), assessment.reference
-        data = pdfcache.render_and_store(assessment, key, lambda: render_document(_report(assessment, lang)))
+    current = pdfcache.current_key(store.link_token(token), lang, digest)
+    if current is None:
+        abort(404)
+    key, reference = current
+    headers = _pdf_headers(key, reference)
+    # A key names one PDF forever: a browser that holds it has the report as it stands.
     if request.if_none_match.contains(key):
-        return Response(status=304, headers=_pdf_headers(key, reference))
-    return Response(data, mimetype="application/pdf", headers=_pdf_headers(key, reference))
+        return Response(status=304, headers=headers)
+    data = pdfcache.local_copy(key)
+    if data is not None:
+        return Response(data, mimetype="application/pdf", headers=headers)
+    data = pdfcache.stored_pdf(key)
+    if data is None:
+        assessment = store.get_by_token(token)
+        key = pdfcache.cache_key(assessment, lang, digest)
+        data = pdfcache.render_and_store(assessment, key, lambda: render_document(_report(assessment, lang)))
+        headers = _pdf_headers(key, reference)
+    pdfcache.keep_local_copy(key, data)
+    return Response(data, mimetype="application/pdf", headers=headers)
 
 
 @bp.get("/report-assets/report.css")
