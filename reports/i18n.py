@@ -36,17 +36,6 @@ def translations(lang: str) -> NullTranslations:
 class Translator:
     """gettext for one language, with %(name)s parameters, plus number and date formatting."""
 
-    @staticmethod
-    def load_locale_data() -> None:
-        """Read Babel's locale data for every language now: it is read on first use, and
-        the first read of a locale costs more than a whole page."""
-        for lang in LANGUAGES:
-            language_name(lang)
-            translator = Translator(lang)
-            translator.date(dt.date(2000, 1, 1))
-            translator.number(1.5, 1)
-            translator.percent(0.5)
-
     def __init__(self, lang: str):
         self.lang = supported(lang)
         self._t = translations(self.lang)
@@ -69,6 +58,17 @@ class Translator:
     @property
     def direction(self) -> str:
         return "rtl" if self.lang in RTL_LANGUAGES else "ltr"
+
+
+def load_locale_data() -> None:
+    """Read Babel's locale data for every language now: it is read on first use, and the
+    first read of a locale costs more than a whole page."""
+    for lang in LANGUAGES:
+        language_name(lang)
+        translator = Translator(lang)
+        translator.date(dt.date(2000, 1, 1))
+        translator.number(1.5, 1)
+        translator.percent(0.5)
 
 
 @lru_cache(maxsize=None)

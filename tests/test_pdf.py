@@ -244,6 +244,15 @@ def test_local_copies_are_bounded_and_a_failed_write_still_serves(app, monkeypat
         assert pdfcache.local_copy(f"{4:064x}") == b"%PDF-\x04"
         assert pdfcache.local_copy(f"{0:064x}") is None
 
+        # A write that fails half-way leaves no partial file behind.
+        def full_disk(*args):
+            raise OSError(28, "No space left on device")
+
+        with monkeypatch.context() as patch:
+            patch.setattr(pdfcache.os, "replace", full_disk)
+            pdfcache.keep_local_copy("e" * 64, b"%PDF-")
+        assert not list(copies.glob("*.part")) and pdfcache.local_copy("e" * 64) is None
+
         # The folder cannot be written: the copy is skipped with a warning, nothing fails.
         for path in copies.iterdir():
             path.unlink()

@@ -84,7 +84,7 @@ def warm_up(app: Flask) -> None:
     any that is open, so no connection is shared across a fork."""
     from flask_babel import get_translations
 
-    from reports.i18n import LANGUAGES, Translator, translations
+    from reports.i18n import LANGUAGES, load_locale_data, translations
 
     from .forms import warm_up_forms
     from .store import PREPARED
@@ -97,7 +97,7 @@ def warm_up(app: Flask) -> None:
         warm_up_forms(app.extensions["tna.questionnaire"], lang)
         with app.test_request_context(headers={"Cookie": f"lang={lang}"}):
             get_translations()
-    Translator.load_locale_data()
+    load_locale_data()
     with app.app_context():
         for prepared in PREPARED:
             prepared.compiled(db.engine.dialect)  # this needs the dialect, not a connection

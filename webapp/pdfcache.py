@@ -90,18 +90,26 @@ def keep_local_copy(key: str, pdf: bytes) -> None:
     """Write the copy atomically (workers may race for the same key), then drop the oldest
     copies beyond LOCAL_COPIES. A copy that cannot be written is only a missed shortcut."""
     folder = _local_dir()
+    temporary = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
         with os.fdopen(handle, "wb") as out:
             out.write(pdf)
         os.replace(temporary, folder / f"{key}.pdf")
-        copies = sorted(folder.glob("*.pdf"), key=lambda path: path.stat().st_mtime)
-        for old in copies[:-LOCAL_COPIES]:
-            with contextlib.suppress(FileNotFoundError):
-                old.unlink()
     except OSError:
         current_app.logger.warning("could not keep a local copy of PDF %s", key, exc_info=True)
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+        return
+    copies = []
+    for path in folder.glob("*.pdf"):
+        with contextlib.suppress(FileNotFoundError):  # another worker may be pruning too
+            copies.append((path.stat().st_mtime, path))
+    for _, old in sorted(copies)[:-LOCAL_COPIES]:
+        with contextlib.suppress(FileNotFoundError):
+            old.unlink()
 
 
 def render_and_store(assessment: Assessment, key: str, html: Callable[[], str]) -> bytes:

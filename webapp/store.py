@@ -146,6 +146,7 @@ def wizard_record(token: str) -> WizardRecord:
 
 def reload(assessment: WizardRecord) -> None:
     """Read the record again, after a save lost to a concurrent one."""
+    assessment.forget_values()
     assessment.__dict__.update(_record_fields(assessment.token))
 
 

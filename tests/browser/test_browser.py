@@ -33,6 +33,12 @@ def start(page) -> str:
     return link
 
 
+def assert_focused(page, element_id: str) -> None:
+    """The browser applies `autofocus` at its next rendering step, not at load: wait for it
+    (at most 5 s) instead of reading the focus the instant the page has loaded."""
+    page.wait_for_function("id => document.activeElement && document.activeElement.id === id", arg=element_id, timeout=5000)
+
+
 def check_accessibility(page, name: str) -> None:
     results = Axe().run(page)
     bad = [
@@ -104,7 +110,7 @@ def test_accessibility_and_layout_of_every_page(page, questionnaire, answers):
     section_url = page.url
     save_and_continue(page)
     assert page.title().startswith("Error: ")
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert_focused(page, "error-summary")
     links = page.query_selector_all("#error-summary a")
     assert links and all(page.query_selector(a.get_attribute("href")) for a in links)
     check_accessibility(page, "section with errors")
@@ -204,7 +210,7 @@ def test_accessibility_of_the_role_pages(new_context, questionnaire, answers):
     check_accessibility(page, "sign in")
     go(page, "main button[type=submit]")
     check_accessibility(page, "sign in with errors")
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert_focused(page, "error-summary")
 
     official = new_context().new_page()
     start(official)
