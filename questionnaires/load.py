@@ -37,6 +37,26 @@ def check_questionnaire(q: Questionnaire) -> list[str]:
     problems += _check_profile(q)
     problems += _check_conditions(q)
     problems += _check_topics(q)
+    problems += _check_mandates(q)
+    return problems
+
+
+def _check_mandates(q: Questionnaire) -> list[str]:
+    """Every agency type has a mandate, and a mandate names only real sections."""
+    if not q.mandates:
+        return []
+    problems = []
+    section_ids = {s.id for s in q.sections}
+    agency_types = [o.id for o in q.agency_types()]
+    for agency_type in agency_types:
+        if agency_type not in q.mandates:
+            problems.append(f"mandates: agency type {agency_type!r} has no mandate")
+    for agency_type, sections in q.mandates.items():
+        if agency_type not in agency_types:
+            problems.append(f"mandates.{agency_type}: unknown agency type {agency_type!r}")
+        for section_id in sections:
+            if section_id not in section_ids:
+                problems.append(f"mandates.{agency_type}: unknown section {section_id!r}")
     return problems
 
 
@@ -137,7 +157,10 @@ def _check_topics(q: Questionnaire) -> list[str]:
                 )
     profile_ids = {question.id for question in q.profile.questions}
     agency_types = {o.id for o in q.agency_types()} if "agency_type" in profile_ids else set()
+    profile = {question.id: question for question in q.profile.questions}
     for i, topic in enumerate(q.topics):
+        if topic.condition is not None:
+            problems += _check_refs(topic.condition, profile, f"topics[{i}].core_if")
         if topic.id not in measured:
             problems.append(f"topics[{i}]: topic {topic.id!r} is declared but no question measures it")
         for agency_type in topic.core_for:

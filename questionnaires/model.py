@@ -74,6 +74,8 @@ class Question(Conditional):
     max_length: int = Field(default=2000, ge=1, le=100_000)
     min: float | None = None
     max: float | None = None
+    # An unscored choice question a person may honestly not know the answer to.
+    dont_know: bool = False
 
     @model_validator(mode="after")
     def _check(self) -> "Question":
@@ -93,6 +95,8 @@ class Question(Conditional):
             raise ValueError(f"option id {sorted(reserved)[0]!r} is reserved; it is added for you")
         if self.topic is not None:
             self._check_scored()
+        if self.dont_know and (self.scored or self.type not in CHOICE_TYPES):
+            raise ValueError("'dont_know' is for unscored choice questions; scored ones have it already")
         return self
 
     def _check_scored(self) -> None:
@@ -130,6 +134,8 @@ class Question(Conditional):
             base = list(self.options)
         if self.scored:
             base += [Option(id=k, label=SPECIAL_LABELS[k], exclusive=True) for k in UNSCORED_CHOICES]
+        elif self.dont_know:
+            base.append(Option(id=DONT_KNOW, label=SPECIAL_LABELS[DONT_KNOW], exclusive=True))
         return base
 
     def choice(self, option_id: str) -> Option | None:
@@ -152,10 +158,25 @@ class Section(Conditional):
         return [q for q in self.questions if q.holds(answers)]
 
 
-class Topic(Frozen):
+class Topic(Conditional):
+    """A capacity the questionnaire measures. It is core to an agency's mandate when the agency's
+    type is in `core_for`, or when `core_if` holds (sea topics for a border police with sea
+    borders, say)."""
+
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*$")
     title: Text
     core_for: tuple[str, ...] = ()
+    core_if: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> "Topic":
+        self._compile(self.core_if)
+        return self
+
+    def is_core(self, answers: Mapping[str, Any]) -> bool:
+        if answers.get("agency_type") in self.core_for:
+            return True
+        return self.core_if is not None and self.holds(answers)
 
 
 PROFILE_FIELDS: dict[str, QuestionType] = {
@@ -176,6 +197,8 @@ class Questionnaire(Frozen):
     estimated_minutes: int = Field(default=45, ge=1)
     levels: dict[int, Text]
     topics: tuple[Topic, ...]
+    # Agency type -> the sections its mandate covers. A section's `applies_if` still applies.
+    mandates: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     profile: Section
     sections: tuple[Section, ...] = Field(min_length=1)
 
@@ -197,8 +220,16 @@ class Questionnaire(Frozen):
         return next(t for t in self.topics if t.id == topic_id)
 
     def applicable_sections(self, answers: Mapping[str, Any]) -> list[Section]:
-        """The profile, then every section whose `applies_if` holds."""
-        return [self.profile, *(s for s in self.sections if s.holds(answers))]
+        """The profile, then every section of the agency's mandate whose `applies_if` holds.
+
+        Until the agency type is known, every section whose condition holds is listed."""
+        mandate = self.mandates.get(answers.get("agency_type") or "")
+        return [self.profile, *(s for s in self.sections if (mandate is None or s.id in mandate) and s.holds(answers))]
+
+    def mandate(self, agency_type: str) -> tuple[Section, ...]:
+        """The sections an agency type may be asked, whatever its borders."""
+        ids = self.mandates.get(agency_type)
+        return tuple(s for s in self.sections if ids is None or s.id in ids)
 
     def visible_questions(self, answers: Mapping[str, Any]) -> list[Question]:
         return [q for s in self.applicable_sections(answers) for q in s.visible_questions(answers)]

@@ -9,10 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from statistics import fmean
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
 from .model import Question, Questionnaire
+
+# A level drawn from fewer than half of the questions asked is not shown: too little evidence.
+MIN_COVERAGE = 0.5
+
+
+def round_half_up(value: float | Fraction, digits: int = 1) -> float:
+    """Round the way people do by hand: 2.25 -> 2.3, 2.35 -> 2.4 (Python's round gives 2.2)."""
+    exact = Decimal(value.numerator) / Decimal(value.denominator) if isinstance(value, Fraction) else Decimal(str(value))
+    return float(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
 
 
 def answer_level(question: Question, value: Any) -> int | None:
@@ -51,18 +61,29 @@ class Score:
 
     @property
     def level(self) -> float | None:
+        """The mean of the scored answers, rounded half up to one decimal, as the report shows it."""
         levels = [e.level for e in self.evidence if e.level is not None]
-        return round(fmean(levels), 2) if levels else None
+        return round_half_up(Fraction(sum(levels), len(levels))) if levels else None
 
     @property
     def coverage(self) -> float:
         return self.scored / self.asked if self.asked else 0.0
 
     @property
+    def enough(self) -> bool:
+        """At least half of the questions asked were scored, so the level can be shown."""
+        return self.asked > 0 and self.scored >= MIN_COVERAGE * self.asked
+
+    @property
+    def shown_level(self) -> float | None:
+        """The level, or None when there is not enough information to show one."""
+        return self.level if self.enough else None
+
+    @property
     def gap(self) -> float | None:
         """How far the level falls short of the target; 0 when it reaches it."""
         level = self.level
-        return None if level is None else round(max(0.0, self.target - level), 2)
+        return None if level is None else round_half_up(max(0.0, self.target - level))
 
 
 @dataclass(frozen=True)

@@ -3,24 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from questionnaires.answers import country_name, is_empty
 from questionnaires.model import Question, Questionnaire
-from questionnaires.scoring import Evidence, Score, score
+from questionnaires.scoring import Evidence, Score, Scores, score
 from questionnaires.text import tr
 
-from .catalogue import AUDIENCE_LABELS, AUDIENCES, AVAILABILITY_LABELS, Catalogue
+from .catalogue import AUDIENCE_LABELS, AUDIENCES, AVAILABILITY_LABELS, Catalogue, Resource
 from .i18n import Translator, country_names
-from .recommend import PRIORITY_ORDER, Recommendation, TopicGap, find_gaps, recommend
+from .recommend import PRIORITY_ORDER, Recommendation, TopicGap, find_gaps, low_evidence, recommend
 
-SUMMARY_TOP = 3
+SUMMARY_GAPS = 3
+SUMMARY_ACTIONS = 5
 
 
 def priority_label(priority: str, t: Translator) -> str:
     return {"high": t("High"), "medium": t("Medium"), "low": t("Low")}[priority]
+
+
+def priority_phrase(priority: str, t: Translator) -> str:
+    """"High priority", as a whole phrase so that each language orders it its own way."""
+    return {"high": t("High priority"), "medium": t("Medium priority"), "low": t("Low priority")}[priority]
+
+
+def level_name(questionnaire: Questionnaire, level: float, lang: str) -> str:
+    """The name of the level fully reached: 2.7 is "developing", since 3 is not reached yet."""
+    return questionnaire.level_name(math.floor(level + 1e-9), lang)
 
 
 @dataclass(frozen=True)
@@ -29,6 +41,7 @@ class Meta:
     agency_name: str
     country: str
     agency_type: str
+    agency_type_id: str
     respondent_role: str
     borders: str
     staff_size: str
@@ -36,6 +49,7 @@ class Meta:
     status: str
     language: str
     questionnaire: str
+    questionnaire_id: str
     questionnaire_version: int
 
 
@@ -46,37 +60,49 @@ class Line:
     question: str
     answer: str
     level: int | None = None
+    question_id: str = ""
+    value: Any = None
 
 
 @dataclass(frozen=True)
 class TopicFinding:
+    id: str
     title: str
-    level: float | None
+    level: float | None  # None when there is not enough information
     coverage: float
+    asked: int
+    scored: int
     gap: float | None
+    enough: bool
+    core: bool
 
 
 @dataclass(frozen=True)
 class SectionFinding:
     id: str
     title: str
-    level: float | None
+    level: float | None  # None when there is not enough information
     level_name: str
     coverage: float
     asked: int
     scored: int
     gap: float | None
+    enough: bool
     topics: tuple[TopicFinding, ...]
     shortfalls: tuple[Line, ...]
 
 
 @dataclass(frozen=True)
 class Reason:
+    topic_id: str
     topic: str
     level: float | None
     target: float
+    gap: float
     core: bool
     evidence: tuple[Line, ...]
+    # The part whose reasons already list these answers; set instead of repeating them.
+    answers_under: int | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +111,7 @@ class RecommendationView:
     anchor: str
     priority: str
     priority_label: str
+    priority_phrase: str
     resource_id: str
     resource_title: str
     # True when the resource has no official title in the report's language.
@@ -95,10 +122,30 @@ class RecommendationView:
     year: int | None
     url: str
     availability: str
+    audience_ids: tuple[str, ...]
     audiences: tuple[str, ...]
     reasons: tuple[Reason, ...]
+    core: bool = False
+    # Set when the part comes first because too few answers were scored.
+    foundation_reason: str | None = None
     # Set when a person, not the engine, added this part or changed its priority.
     adjusted_reason: str | None = None
+    # One line saying why, for the action summary.
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class ResourceCard:
+    """One resource and the parts of it that are recommended, each with its reasons."""
+
+    resource_id: str
+    title: str
+    title_in_english: bool
+    publisher: str
+    year: int | None
+    url: str
+    availability: str
+    parts: tuple[RecommendationView, ...]
 
 
 @dataclass(frozen=True)
@@ -135,7 +182,7 @@ class Review:
 class Report:
     meta: Meta
     target: float
-    overall_level: float | None
+    overall_level: float | None  # None when fewer than half of the questions were scored
     overall_coverage: float
     summary: tuple[str, ...]
     sections: tuple[SectionFinding, ...]
@@ -145,6 +192,10 @@ class Report:
     levels: dict[int, str] = field(default_factory=dict)
     direction: str = "ltr"
     review: Review | None = None
+    actions: tuple[RecommendationView, ...] = ()
+    cards: tuple[ResourceCard, ...] = ()
+    not_assessed: tuple[str, ...] = ()
+    low_evidence: bool = False
 
 
 def answer_text(question: Question, value: Any, lang: str = "en") -> str:
@@ -167,7 +218,8 @@ def answer_text(question: Question, value: Any, lang: str = "en") -> str:
 
 
 def _line(evidence: Evidence, lang: str) -> Line:
-    return Line(tr(evidence.question.text, lang), answer_text(evidence.question, evidence.value, lang), evidence.level)
+    q = evidence.question
+    return Line(tr(q.text, lang), answer_text(q, evidence.value, lang), evidence.level, q.id, evidence.value)
 
 
 def _meta(questionnaire: Questionnaire, answers: Mapping[str, Any], info: Mapping[str, Any], lang: str) -> Meta:
@@ -180,6 +232,7 @@ def _meta(questionnaire: Questionnaire, answers: Mapping[str, Any], info: Mappin
         agency_name=shown("agency_name", Translator(lang)("Unnamed agency")),
         country=shown("country"),
         agency_type=shown("agency_type"),
+        agency_type_id=str(answers.get("agency_type") or ""),
         respondent_role=shown("respondent_role"),
         borders=shown("borders"),
         staff_size=shown("staff_size"),
@@ -187,33 +240,42 @@ def _meta(questionnaire: Questionnaire, answers: Mapping[str, Any], info: Mappin
         status=str(info.get("status", "Draft")),
         language=lang,
         questionnaire=tr(questionnaire.title, lang),
+        questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version,
     )
 
 
-def _section_findings(questionnaire: Questionnaire, scores, answers, lang: str) -> tuple[SectionFinding, ...]:
+def _section_findings(
+    questionnaire: Questionnaire, scores: Scores, answers: Mapping[str, Any], lang: str
+) -> tuple[SectionFinding, ...]:
     t = Translator(lang)
     findings = []
     for section in questionnaire.applicable_sections(answers):
         sc: Score | None = scores.sections.get(section.id)
         if sc is None:
             continue
-        topic_ids = list(dict.fromkeys(e.question.topic for e in sc.evidence))
+        topic_ids = [tid for tid in dict.fromkeys(e.question.topic for e in sc.evidence) if tid]
         topics = tuple(
-            TopicFinding(tr(questionnaire.topic(t).title, lang), scores.topics[t].level,
-                         scores.topics[t].coverage, scores.topics[t].gap)
-            for t in topic_ids if t
+            TopicFinding(
+                id=tid, title=tr(questionnaire.topic(tid).title, lang),
+                level=scores.topics[tid].shown_level, coverage=scores.topics[tid].coverage,
+                asked=scores.topics[tid].asked, scored=scores.topics[tid].scored,
+                gap=scores.topics[tid].gap if scores.topics[tid].enough else None,
+                enough=scores.topics[tid].enough, core=questionnaire.topic(tid).is_core(answers),
+            )
+            for tid in topic_ids
         )
-        level = sc.level
+        level = sc.shown_level
         findings.append(SectionFinding(
             id=section.id,
             title=tr(section.title, lang),
             level=level,
-            level_name=questionnaire.level_name(round(level), lang) if level is not None else t("Not scored"),
+            level_name=level_name(questionnaire, level, lang) if level is not None else t("Not enough information"),
             coverage=sc.coverage,
             asked=sc.asked,
             scored=sc.scored,
-            gap=sc.gap,
+            gap=sc.gap if sc.enough else None,
+            enough=sc.enough,
             topics=topics,
             shortfalls=tuple(_line(e, lang) for e in sc.evidence if e.level is not None and e.level < sc.target),
         ))
@@ -222,12 +284,34 @@ def _section_findings(questionnaire: Questionnaire, scores, answers, lang: str) 
 
 def _reason(gap: TopicGap, lang: str) -> Reason:
     return Reason(
+        topic_id=gap.topic.id,
         topic=tr(gap.topic.title, lang),
         level=gap.score.level,
         target=gap.score.target,
+        gap=gap.gap,
         core=gap.core,
         evidence=tuple(_line(e, lang) for e in gap.shortfalls()),
     )
+
+
+def _why(rec: Recommendation, t: Translator) -> str:
+    """One line: the foundation's reason, or the most urgent gap the part closes."""
+    if rec.foundation is not None:
+        return tr(rec.foundation.reason, t.lang)
+    if not rec.gaps:
+        return ""
+    gap = min(rec.gaps, key=lambda g: g.rank_key())
+    params = {"topic": tr(gap.topic.title, t.lang), "level": t.number(gap.score.level or 0, 1)}
+    line = t("%(topic)s: level %(level)s of 4, a core area for this agency.", **params) if gap.core else t(
+        "%(topic)s: level %(level)s of 4.", **params)
+    more = len(rec.gaps) - 1
+    if more:
+        line += " " + t("It also closes %(count)s other gap(s).", count=more)
+    return line
+
+
+def title_in_english(resource: Resource, lang: str) -> bool:
+    return lang != "en" and lang not in resource.title
 
 
 def _view(rec: Recommendation, rank: int, lang: str, priority: str | None = None, adjusted_reason: str | None = None) -> RecommendationView:
@@ -238,18 +322,23 @@ def _view(rec: Recommendation, rank: int, lang: str, priority: str | None = None
         anchor=f"rec-{rank}",
         priority=priority,
         priority_label=priority_label(priority, t),
+        priority_phrase=priority_phrase(priority, t),
         resource_id=rec.resource.id,
         resource_title=tr(rec.resource.title, lang),
-        title_in_english=lang != "en" and lang not in rec.resource.title,
+        title_in_english=title_in_english(rec.resource, lang),
         part_id=rec.part.id,
         part_title=tr(rec.part.title, lang),
         publisher=rec.resource.publisher,
         year=rec.resource.year,
         url=rec.resource.url,
         availability=tr(AVAILABILITY_LABELS[rec.resource.availability], lang),
+        audience_ids=tuple(rec.part.audiences),
         audiences=tuple(tr(AUDIENCE_LABELS[a], lang) for a in rec.part.audiences),
-        reasons=tuple(_reason(g, lang) for g in rec.gaps),
+        reasons=tuple(_reason(g, lang) for g in sorted(rec.gaps, key=lambda g: g.rank_key())),
+        core=rec.core,
+        foundation_reason=tr(rec.foundation.reason, lang) if rec.foundation is not None else None,
         adjusted_reason=adjusted_reason,
+        why=adjusted_reason or _why(rec, t),
     )
 
 
@@ -267,19 +356,57 @@ def apply_adjustments(
             final.pop(key, None)
         elif adj.action in ("add", "priority"):
             try:
-                resource = catalogue.resource(adj.resource_id)
-                part = next(p for p in resource.parts if p.id == adj.part_id)
+                resource, part = catalogue.part(adj.resource_id, adj.part_id)
             except StopIteration:
                 continue
             rec = final[key][0] if key in final else Recommendation(resource, part, ())
-            # A part added by hand closes no measured gap, so it has no computed priority.
-            default = rec.priority if rec.gaps else "medium"
-            final[key] = (rec, adj.priority or default, adj.reason)
+            final[key] = (rec, adj.priority or rec.priority, adj.reason)
     return sorted(final.values(), key=lambda item: PRIORITY_ORDER[item[1]])
 
 
 def _recommendation_views(final: list[tuple[Recommendation, str, str | None]], lang: str) -> tuple[RecommendationView, ...]:
-    return tuple(_view(rec, i, lang, priority, reason) for i, (rec, priority, reason) in enumerate(final, start=1))
+    views = [_view(rec, i, lang, priority, reason) for i, (rec, priority, reason) in enumerate(final, start=1)]
+    return tuple(_once(views))
+
+
+def _once(views: list[RecommendationView]) -> list[RecommendationView]:
+    """The answers behind a topic are listed under the first part that closes it; later parts
+    point there instead of repeating them."""
+    from dataclasses import replace
+
+    first: dict[str, int] = {}
+    out = []
+    for view in views:
+        reasons = []
+        for reason in view.reasons:
+            if reason.topic_id in first:
+                reasons.append(replace(reason, evidence=(), answers_under=first[reason.topic_id]))
+            else:
+                first[reason.topic_id] = view.rank
+                reasons.append(reason)
+        out.append(replace(view, reasons=tuple(reasons)))
+    return out
+
+
+def _cards(catalogue: Catalogue, views: tuple[RecommendationView, ...], lang: str) -> tuple[ResourceCard, ...]:
+    """One card per resource, in the order of its most urgent part."""
+    by_resource: dict[str, list[RecommendationView]] = {}
+    for view in views:
+        by_resource.setdefault(view.resource_id, []).append(view)
+    cards = []
+    for resource_id, parts in by_resource.items():
+        resource = catalogue.resource(resource_id)
+        cards.append(ResourceCard(
+            resource_id=resource_id,
+            title=tr(resource.title, lang),
+            title_in_english=title_in_english(resource, lang),
+            publisher=resource.publisher,
+            year=resource.year,
+            url=resource.url,
+            availability=tr(AVAILABILITY_LABELS[resource.availability], lang),
+            parts=tuple(parts),
+        ))
+    return tuple(cards)
 
 
 def _plan(recs: list[Recommendation], views: tuple[RecommendationView, ...], lang: str) -> tuple[PlanGroup, ...]:
@@ -293,37 +420,48 @@ def _plan(recs: list[Recommendation], views: tuple[RecommendationView, ...], lan
     return tuple(groups)
 
 
-def _summary(questionnaire: Questionnaire, gaps: list[TopicGap], recs: list[Recommendation], overall: Score, lang: str) -> tuple[str, ...]:
+def _summary(
+    questionnaire: Questionnaire, gaps: list[TopicGap], views: tuple[RecommendationView, ...],
+    overall: Score, not_assessed: tuple[str, ...], lang: str,
+) -> tuple[str, ...]:
     t = Translator(lang)
     lines = []
-    if overall.level is None:
-        lines.append(t("No question was answered with a capacity level yet, so no level can be given."))
-    else:
+    if overall.enough and overall.level is not None:
         lines.append(t(
             "Overall capacity is %(level)s out of 4 (%(name)s). The target is %(target)s. "
             "%(share)s of the questions were scored.",
             level=t.number(overall.level, 1),
-            name=questionnaire.level_name(round(overall.level), lang).lower(),
+            name=level_name(questionnaire, overall.level, lang).lower(),
             target=t.number(questionnaire.target_level),
             share=t.percent(overall.coverage),
         ))
-    if not gaps:
+    else:
+        lines.append(t(
+            "There is not enough information for an overall level: only %(share)s of the questions "
+            "could be scored, and at least half are needed.",
+            share=t.percent(overall.coverage),
+        ))
+    if not_assessed:
+        lines.append(t("Not enough information to assess: %(areas)s.", areas="; ".join(not_assessed)))
+    if gaps:
+        largest = sorted(gaps, key=lambda g: (-g.gap, 0 if g.core else 1, g.topic.id))[:SUMMARY_GAPS]
+        named = "; ".join(
+            t("%(topic)s (level %(level)s, core)", topic=tr(g.topic.title, lang), level=t.number(g.score.level or 0, 1))
+            if g.core else
+            t("%(topic)s (level %(level)s)", topic=tr(g.topic.title, lang), level=t.number(g.score.level or 0, 1))
+            for g in largest
+        )
+        lines.append(t("The largest gaps: %(gaps)s. \u201cCore\u201d marks an area central to this agency's mandate.", gaps=named))
+    elif overall.enough:
         lines.append(t("Every area reaches the target level. No training is recommended now."))
-        return tuple(lines)
-    top = "; ".join(
-        t("%(topic)s (level %(level)s)", topic=tr(g.topic.title, lang), level=t.number(g.score.level or 0, 1))
-        for g in gaps[:SUMMARY_TOP]
-    )
-    lines.append(t("The largest gaps: %(gaps)s.", gaps=top))
-    counts = {p: sum(1 for r in recs if r.priority == p) for p in PRIORITY_ORDER}
-    lines.append(t(
-        "%(total)s parts of UNODC resources are recommended: %(high)s high, %(medium)s medium "
-        "and %(low)s low priority.",
-        total=len(recs), high=counts["high"], medium=counts["medium"], low=counts["low"],
-    ))
-    if recs:
-        first = recs[0]
-        lines.append(t("Start with %(resource)s: %(part)s.", resource=tr(first.resource.title, lang), part=tr(first.part.title, lang)))
+    if views:
+        counts = {p: sum(1 for v in views if v.priority == p) for p in PRIORITY_ORDER}
+        lines.append(t(
+            "%(total)s parts of %(resources)s UNODC resources are recommended: %(high)s high, "
+            "%(medium)s medium and %(low)s low priority.",
+            total=len(views), resources=len({v.resource_id for v in views}),
+            high=counts["high"], medium=counts["medium"], low=counts["low"],
+        ))
     return tuple(lines)
 
 
@@ -332,7 +470,7 @@ def _annex(questionnaire: Questionnaire, answers: Mapping[str, Any], lang: str) 
         AnnexSection(
             tr(section.title, lang),
             tuple(
-                Line(tr(q.text, lang), answer_text(q, answers.get(q.id), lang))
+                Line(tr(q.text, lang), answer_text(q, answers.get(q.id), lang), question_id=q.id, value=answers.get(q.id))
                 for q in section.visible_questions(answers)
             ),
         )
@@ -352,25 +490,30 @@ def build_report(
     """info: reference, date and status of the assessment. lang: the report's language."""
     info = info or {}
     lang = Translator(lang).lang
-    agency_type = answers.get("agency_type")
     scores = score(questionnaire, answers)
-    gaps = find_gaps(questionnaire, scores, agency_type)
-    computed = recommend(questionnaire, catalogue, scores, agency_type)
+    gaps = find_gaps(questionnaire, scores, answers)
+    computed = recommend(questionnaire, catalogue, scores, answers)
     final = apply_adjustments(computed, adjustments or [], catalogue)
     recs = [rec for rec, _priority, _reason in final]
     views = _recommendation_views(final, lang)
     overall = scores.overall or Score(questionnaire.target_level)
+    sections = _section_findings(questionnaire, scores, answers, lang)
+    not_assessed = tuple(s.title for s in sections if not s.enough)
     return Report(
         meta=_meta(questionnaire, answers, info, lang),
         target=questionnaire.target_level,
-        overall_level=overall.level,
+        overall_level=overall.shown_level,
         overall_coverage=overall.coverage,
-        summary=_summary(questionnaire, gaps, computed, overall, lang),
-        sections=_section_findings(questionnaire, scores, answers, lang),
+        summary=_summary(questionnaire, gaps, views, overall, not_assessed, lang),
+        sections=sections,
         recommendations=views,
         plan=_plan(recs, views, lang),
         annex=_annex(questionnaire, answers, lang),
         levels={k: tr(v, lang) for k, v in questionnaire.levels.items()},
         direction=Translator(lang).direction,
         review=review,
+        actions=views[:SUMMARY_ACTIONS],
+        cards=_cards(catalogue, views, lang),
+        not_assessed=not_assessed,
+        low_evidence=low_evidence(scores),
     )

@@ -39,7 +39,8 @@ class Part(_Frozen):
     id: str = Field(pattern=ID)
     kind: Literal["tool", "section", "module", "chapter", "table", "area", "category", "objective", "annex", "part"]
     title: Text
-    topics: tuple[str, ...] = Field(min_length=1)
+    # Empty for a part that no measured gap leads to (it can still be a foundation or added by hand).
+    topics: tuple[str, ...] = ()
     audiences: tuple[Audience, ...] = Field(min_length=1)
 
 
@@ -57,11 +58,24 @@ class Resource(_Frozen):
     parts: tuple[Part, ...] = Field(min_length=1)
 
 
+class Foundation(_Frozen):
+    """A part recommended first when too few answers were scored to find the gaps."""
+
+    resource: str
+    part: str
+    reason: Text
+
+
 class Catalogue(_Frozen):
     resources: tuple[Resource, ...]
+    foundations: tuple[Foundation, ...] = ()
 
     def resource(self, resource_id: str) -> Resource:
         return next(r for r in self.resources if r.id == resource_id)
+
+    def part(self, resource_id: str, part_id: str) -> tuple[Resource, Part]:
+        resource = self.resource(resource_id)
+        return resource, next(p for p in resource.parts if p.id == part_id)
 
     def parts(self):
         for resource in self.resources:
@@ -106,6 +120,13 @@ def check_together(
                 if topic not in topic_ids:
                     problems.append(f"{where}.parts[{j}].topics: unknown topic {topic!r}")
                 addressed.add(topic)
+    for i, foundation in enumerate(catalogue.foundations):
+        try:
+            catalogue.part(foundation.resource, foundation.part)
+        except StopIteration:
+            problems.append(
+                f"{catalogue_path}: foundations[{i}]: no part {foundation.part!r} in resource {foundation.resource!r}"
+            )
     for i, topic in enumerate(questionnaire.topics):
         if topic.id not in addressed:
             problems.append(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext as _gettext
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -45,8 +46,10 @@ class Translator:
         return text % params if params else text
 
     def number(self, value: float, digits: int = 0) -> str:
+        """Rounded half up, as people round by hand (Babel alone rounds half to even)."""
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(value, format=pattern, locale=self.lang)
+        exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+        return format_decimal(exact, format=pattern, locale=self.lang)
 
     def percent(self, share: float) -> str:
         return format_percent(share, locale=self.lang)

@@ -88,7 +88,7 @@ def test_cli_validate():
     runner = CliRunner()
     ok = runner.invoke(main, ["validate"])
     assert ok.exit_code == 0, ok.output
-    assert "OK: smuggling-of-migrants v1: 10 sections" in ok.output
+    assert "OK: smuggling-of-migrants v2: 12 sections" in ok.output
     assert "15 resources" in ok.output
     bad = runner.invoke(main, ["validate", "--questionnaire", str(INVALID / "unknown-topic.yaml"), "--catalogue", str(MINIMAL_RESOURCES)])
     assert bad.exit_code == 1
@@ -98,7 +98,7 @@ def test_cli_validate():
 def test_real_questionnaire_shape(questionnaire):
     assert len(questionnaire.sections) >= 10
     for section in questionnaire.sections:
-        assert 4 <= len(section.questions) <= 8, section.id
+        assert 4 <= len(section.questions) <= 12, section.id
     types = {q.type for q in questionnaire.all_questions()}
     assert types == {"single", "multiple", "yesno", "number", "text", "country"}
 
@@ -115,11 +115,43 @@ def test_catalogue_has_the_fifteen_resources(catalogue):
     assert {"tool-9-border-control", "tool-9-documents", "tool-9-root-causes", "tool-10"} <= set(parts["toolkit"])
     assert parts["in-depth-training-manual"] == ["module-1", "module-2", "module-3"]
     assert len(parts["framework-for-action"]) == 4
-    assert {"criminalization", "protection-assistance", "cooperation-coordination", "smuggling-by-sea", "return"} <= set(parts["model-law"])
-    assert {"chapter-x", "chapter-xii"} <= set(parts["assessment-guide"])
+    assert {"chapter-1", "chapter-2", "protection-assistance", "cooperation-coordination", "smuggling-by-sea", "return"} <= set(parts["model-law"])
+    assert parts["assessment-guide"] == ["chapter-x", "chapter-xii", "comprehensive-assessment"]
+    assert parts["forensic-lab-staff-equipment-manual"] == ["whole-manual"]
+    directory = catalogue.resource("competent-authorities-directory")
+    assert next(p for p in directory.parts if p.id == "illicit-traffic-by-sea").topics == ()
     assert len(parts["competent-authorities-directory"]) == 4
     assert parts["document-examination-training"] == [f"objective-{c}" for c in "abcdef"]
     assert parts["forensic-document-examination-guide"] == ["border-agencies", "forensic-laboratories"]
     years = {r.id: r.year for r in catalogue.resources}
     assert years["competent-authorities-directory"] is None and years["document-examination-training"] is None
     assert years["assessment-guide"] == 2013 and years["international-law-of-migrant-smuggling"] == 2014
+
+
+def test_every_agency_type_has_a_mandate_and_sections_fit_it(questionnaire):
+    types = [o.id for o in questionnaire.agency_types()]
+    assert sorted(questionnaire.mandates) == sorted(types)
+    assert [s.id for s in questionnaire.mandate("forensic-laboratory")] == ["forensic", "training"]
+    lab = {"agency_type": "forensic-laboratory", "borders": ["none"]}
+    assert [s.id for s in questionnaire.applicable_sections(lab)] == ["profile", "forensic", "training"]
+    academy = {"agency_type": "training-academy", "borders": ["none"]}
+    assert {q.topic for q in questionnaire.visible_questions(academy) if q.topic} == {
+        "training.needs-analysis", "training.curriculum", "training.document-curriculum", "training.trainers",
+        "training.delivery", "training.evaluation"}
+
+
+def test_a_mandate_naming_an_unknown_section_is_reported(tmp_path):
+    import yaml as _yaml
+    from questionnaires import DEFAULT_QUESTIONNAIRE
+    from questionnaires.yamlio import load_yaml
+
+    raw = load_yaml(DEFAULT_QUESTIONNAIRE)
+    raw["mandates"]["customs"] = ["border-control", "tea-room"]
+    del raw["mandates"]["ministry"]
+    path = tmp_path / "q.yaml"
+    path.write_text(_yaml.safe_dump(raw, allow_unicode=True).replace("no: 0", "'no': 0"))
+    with pytest.raises(DefinitionError) as exc:
+        load_questionnaire(path)
+    text = "\n".join(exc.value.problems)
+    assert "mandates.customs: unknown section 'tea-room'" in text
+    assert "agency type 'ministry' has no mandate" in text

@@ -111,7 +111,7 @@ def test_pdf_has_structure_metadata_and_content(questionnaire, catalogue):
     report = report_for(questionnaire, catalogue)
     reader, text = pdf_text(render_pdf(render_document(report)))
     assert "Direction Générale de la Sûreté" in text and "Morocco" in text and "TNA-TEST" in text
-    for heading in ["Summary", "Capacity by section", "Findings by section", "Recommended tools and parts", "Suggested training plan", "Annex: all answers"]:
+    for heading in ["Actions to take first", "Summary", "Findings by section", "Recommended tools and parts", "Suggested training plan", "Annex: all answers"]:
         assert heading in text
     for title in ["Border control", "Identity and travel documents", "Smuggling by sea", "Smuggling by air", "Corruption", "Training capacity"]:
         assert title in text

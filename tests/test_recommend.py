@@ -22,7 +22,7 @@ def strong_answers(questionnaire, profile: dict[str, Any], weak: dict[str, Any])
 
 
 def run(questionnaire, catalogue, answers):
-    recs = recommend(questionnaire, catalogue, score(questionnaire, answers), answers.get("agency_type"))
+    recs = recommend(questionnaire, catalogue, score(questionnaire, answers), answers)
     return recs, {(r.resource.id, r.part.id): r for r in recs}
 
 
@@ -36,8 +36,8 @@ def test_coast_guard_with_weak_maritime_procedures(questionnaire, catalogue):
         "sea_interdiction_procedure": "none", "sea_mothership": "no", "sea_flag_requests": "slow"})
     recs, by_key = run(questionnaire, catalogue, answers)
     assert recs and all(r.resource.id in {"issue-paper-sea", "model-law", "competent-authorities-directory", "international-law-of-migrant-smuggling"} for r in recs)
-    assert ("model-law", "smuggling-by-sea") in by_key
-    assert recs[0].priority == "high" and recs[0].resource.id in {"issue-paper-sea", "model-law"}
+    assert recs[0].priority == "high" and recs[0].resource.id == "issue-paper-sea"
+    assert "model-law" not in {r.resource.id for r in recs}, "model provisions are for drafters, not crews"
     assert any(r.resource.id == "issue-paper-sea" for r in recs)
     assert len(recs) <= 5
 
@@ -55,11 +55,10 @@ def test_airport_document_unit_without_document_training(questionnaire, catalogu
 
 def test_forensic_laboratory_short_of_equipment(questionnaire, catalogue):
     answers = strong_answers(questionnaire, profile("forensic-laboratory", ["none"]), {
-        "doc_lab_resources": "staff-only", "doc_reference_equipment": ["magnifier-uv"]})
+        "forensic_equipment": "basic", "forensic_reference": "seized"})
     recs, by_key = run(questionnaire, catalogue, answers)
-    assert ("forensic-lab-staff-equipment-manual", "equipment") in by_key or ("forensic-lab-staff-equipment-manual", "staff-skills") in by_key
     assert ("forensic-document-examination-guide", "forensic-laboratories") in by_key
-    assert recs[0].resource.id.startswith("forensic")
+    assert recs[0].resource.id.startswith("forensic") and recs[0].priority == "high"
     assert all(r.resource.id not in {"issue-paper-sea", "issue-paper-air"} for r in recs)
 
 
@@ -103,11 +102,32 @@ def test_few_gaps_short_list_many_gaps_longer_list(questionnaire, catalogue):
 
 def test_priority_weighs_relevance_to_the_agency(questionnaire, catalogue):
     """The same gap is high for an agency whose core work it is, lower for another."""
-    weak = {"sea_interdiction_procedure": "draft", "sea_mothership": "no"}
-    coast = run(questionnaire, catalogue, strong_answers(questionnaire, profile("coast-guard", ["sea"]), weak))[0]
-    customs = run(questionnaire, catalogue, strong_answers(questionnaire, profile("customs", ["sea"]), weak))[0]
-    assert coast[0].priority == "high"
-    assert customs[0].priority == "medium"
+    weak = {"corruption_risk_assessment": "none", "corruption_private_sector": "no"}
+    body = run(questionnaire, catalogue, strong_answers(questionnaire, profile("anti-corruption", ["none"]), weak))[0]
+    border = run(questionnaire, catalogue, strong_answers(questionnaire, profile("border-police", ["land"]), weak))[0]
+    assert body[0].priority == "high"
+    assert border[0].priority == "medium"
+
+
+def test_sea_is_core_for_an_immigration_service_with_sea_borders(questionnaire, catalogue):
+    weak = {"sea_interdiction_procedure": "none", "sea_mothership": "no", "sea_routes": "experience",
+            "sea_flag_requests": "never", "sea_rescue": "ad-hoc"}
+    coastal = run(questionnaire, catalogue, strong_answers(questionnaire, profile("immigration", ["sea"]), weak))[1]
+    assert any(key[0] == "issue-paper-sea" and rec.priority == "high" for key, rec in coastal.items())
+
+
+def test_priority_rule_by_hand():
+    from reports.recommend import priority_for
+
+    assert priority_for(1.5, core=True) == "high"
+    assert priority_for(1.4, core=True) == "medium"
+    assert priority_for(0.5, core=True) == "medium"
+    assert priority_for(0.4, core=True) == "low"
+    assert priority_for(3.0, core=False) == "medium"
+    assert priority_for(1.4, core=False) == "low"
+    for gap in (0.1, 0.5, 1.0, 1.5, 2.0, 3.0):
+        order = {"high": 0, "medium": 1, "low": 2}
+        assert order[priority_for(gap, True)] <= order[priority_for(gap, False)]
 
 
 def test_report_explains_every_recommendation(questionnaire, catalogue):

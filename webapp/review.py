@@ -123,16 +123,16 @@ def publish(assessment: Assessment, author: User, questionnaire, catalogue) -> N
     """Publish, and keep the figures the donors' portfolio aggregates in SQL."""
     answers = assessment.answer_values()
     scores = score(questionnaire, answers)
-    agency_type = answers.get("agency_type")
-    computed = recommend(questionnaire, catalogue, scores, agency_type)
+    computed = recommend(questionnaire, catalogue, scores, answers)
     final = apply_adjustments(computed, adjustment_specs(assessment), catalogue)
     for table in (PublishedScore, PublishedGap, PublishedRecommendation):
         db.session.execute(delete(table).where(table.assessment_id == assessment.id))
     for section_id, sc in scores.sections.items():
-        if section_id != questionnaire.profile.id:
+        # A level drawn from too few answers is not published: donors would read it as a fact.
+        if section_id != questionnaire.profile.id and sc.enough:
             db.session.add(PublishedScore(assessment_id=assessment.id, section_id=section_id, level=sc.level, gap=sc.gap))
-    for gap in find_gaps(questionnaire, scores, agency_type):
-        db.session.add(PublishedGap(assessment_id=assessment.id, topic_id=gap.topic.id, gap=gap.score.gap or 0))
+    for gap in find_gaps(questionnaire, scores, answers):
+        db.session.add(PublishedGap(assessment_id=assessment.id, topic_id=gap.topic.id, gap=gap.gap))
     for rec, priority, reason in final:
         db.session.add(PublishedRecommendation(
             assessment_id=assessment.id, resource_id=rec.resource.id, part_id=rec.part.id, priority=priority,

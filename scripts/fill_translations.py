@@ -1,0 +1,34 @@
+"""Fill in translations for msgids that have none, from a YAML file of {msgid: {fr:, es:}}.
+
+Used after scripts/update-translations.sh when new interface strings were added:
+    .venv/bin/python scripts/fill_translations.py new-strings.yaml
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(path: str) -> None:
+    entries = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    for lang in ("fr", "es"):
+        po = ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po"
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        for msgid, texts in entries.items():
+            message = catalog.get(msgid)
+            if message is not None and (not message.string or message.fuzzy):
+                message.string = texts[lang]
+                message.flags.discard("fuzzy")
+        with po.open("wb") as fh:
+            write_po(fh, catalog, width=76, omit_header=False)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
