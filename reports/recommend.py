@@ -11,13 +11,13 @@ The rule, in words a technical-assistance officer can check by hand (the README 
 - Low: every other gap.
 - So a gap in a topic that is not core never outranks a core gap of the same size, and the
   list is ordered by priority, then core before other, then the larger gap first.
-- Gaps are taken in that order. Each needs one part that addresses it (two for a
-  high-priority gap); parts already kept for an earlier gap count, so one part that closes
+- Gaps are taken in that order. Each needs one part that addresses it; when there are at most
+  8 high-priority gaps, each of those needs two. Parts already kept for an earlier gap count, so one part that closes
   several gaps saves another. The best-fitting parts fill what is missing. A part kept for
   several gaps appears once, with every reason, at the highest priority among them.
 - When fewer than half of all questions were scored, the answers cannot show where the gaps
   are: the catalogue's foundations (a comprehensive assessment and the basics) come first, at
-  high priority.
+  high priority, and a gap found from those few answers is at most medium.
 """
 
 from __future__ import annotations
@@ -37,8 +37,11 @@ PRIORITY_ORDER: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
 HIGH_GAP = 1.5
 MEDIUM_CORE_GAP = 0.5
 MEDIUM_OTHER_GAP = 1.5
-PARTS_PER_HIGH_GAP = 1
 PARTS_PER_GAP = 1
+# With few high-priority gaps each gets a second part, so the officer has a choice; with many,
+# one part each keeps the plan one an agency can carry out.
+PARTS_PER_HIGH_GAP = 2
+FEW_HIGH_GAPS = 8
 
 
 def priority_for(gap: float, core: bool) -> Priority:
@@ -54,6 +57,8 @@ class TopicGap:
     topic: Topic
     score: Score
     core: bool
+    # Set when fewer than half of all questions were scored: the gap rests on few answers.
+    thin: bool = False
 
     @property
     def gap(self) -> float:
@@ -61,7 +66,8 @@ class TopicGap:
 
     @property
     def priority(self) -> Priority:
-        return priority_for(self.gap, self.core)
+        priority = priority_for(self.gap, self.core)
+        return "medium" if self.thin and priority == "high" else priority
 
     def rank_key(self) -> tuple[int, int, float]:
         return (PRIORITY_ORDER[self.priority], 0 if self.core else 1, -self.gap)
@@ -101,11 +107,12 @@ class Recommendation:
 def find_gaps(questionnaire: Questionnaire, scores: Scores, answers: Mapping[str, Any]) -> list[TopicGap]:
     """Topics with enough evidence and a level below the target, the most urgent first."""
     gaps = []
+    thin = low_evidence(scores)
     for topic in questionnaire.topics:
         score = scores.topics.get(topic.id)
         if score is None or not score.enough or not score.gap:
             continue
-        gaps.append(TopicGap(topic, score, topic.is_core(answers)))
+        gaps.append(TopicGap(topic, score, topic.is_core(answers), thin))
     return sorted(gaps, key=lambda g: (*g.rank_key(), g.topic.id))
 
 
@@ -147,9 +154,10 @@ def recommend(
     by_topic = {g.topic.id: g for g in gaps}
     order = {(r.id, p.id): i for i, (r, p) in enumerate(catalogue.parts())}
     chosen: dict[tuple[str, str], tuple[Resource, Part]] = {}
+    few_high = sum(1 for g in gaps if g.priority == "high") <= FEW_HIGH_GAPS
     for gap in gaps:
         # Parts kept for earlier, more urgent gaps may close this one already.
-        keep = PARTS_PER_HIGH_GAP if gap.priority == "high" else PARTS_PER_GAP
+        keep = PARTS_PER_HIGH_GAP if gap.priority == "high" and few_high else PARTS_PER_GAP
         keep -= sum(1 for _, part in chosen.values() if gap.topic.id in part.topics)
         if keep <= 0:
             continue

@@ -135,7 +135,7 @@ def test_report_explains_every_recommendation(questionnaire, catalogue):
     report = build_report(questionnaire, catalogue, answers, {"reference": "R1"})
     assert report.recommendations
     for rec in report.recommendations:
-        assert rec.reasons and all(reason.evidence for reason in rec.reasons)
+        assert rec.reasons and all(reason.evidence or reason.answers_under for reason in rec.reasons)
         assert rec.audiences and rec.url.startswith("https://")
     assert any("Do you have written procedures to stop and board" in line.question for line in report.recommendations[0].reasons[0].evidence)
     assert report.plan and report.summary

@@ -1,0 +1,87 @@
+"""The scenario suite: one YAML file per agency situation in tests/scenarios/.
+
+Each file gives a profile, the answers that matter, how every other question is answered
+(`fill`), and what a technical-assistance officer would sign: parts that must be high
+priority, parts or resources that must not appear, and the most recommendations allowed.
+Run it after any change to the questions, the catalogue's mappings or the scoring.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from questionnaires.model import DONT_KNOW, Questionnaire
+from questionnaires.scoring import score
+from questionnaires.yamlio import load_yaml
+from reports.build import build_report
+from reports.recommend import recommend
+
+SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.yaml"))
+FILLS = ("strong", "weak", "middling", "dont-know")
+
+
+def fill_answers(questionnaire: Questionnaire, scenario: dict[str, Any]) -> dict[str, Any]:
+    """The scenario's answers, with every other visible question answered as `fill` says."""
+    answers: dict[str, Any] = {
+        "country": "KE", "agency_name": scenario["name"], "agency_type": scenario["agency_type"],
+        "borders": scenario.get("borders", ["none"]), "staff_size": scenario.get("staff_size", 500),
+        "respondent_role": "manager", **scenario.get("answers", {}),
+    }
+    mode = scenario.get("fill", "strong")
+    assert mode in FILLS, mode
+    for _ in range(3):  # answers can reveal questions
+        for question in questionnaire.visible_questions(answers):
+            if question.id in answers or not question.choices():
+                continue
+            leveled = [o for o in question.choices() if o.level is not None]
+            if not question.scored:
+                choice = question.choices()[0]
+            elif mode == "dont-know":
+                choice = question.choice(DONT_KNOW)
+            elif mode == "middling":
+                choice = min(leveled, key=lambda o: abs(o.level - 2))
+            else:
+                choice = (max if mode == "strong" else min)(leveled, key=lambda o: o.level)
+            answers[question.id] = [choice.id] if question.type == "multiple" else choice.id
+    return answers
+
+
+def _key(rec) -> str:
+    return f"{rec.resource.id}/{rec.part.id}"
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_scenario(path: Path, questionnaire, catalogue):
+    scenario = load_yaml(path)
+    expect = scenario["expect"]
+    answers = fill_answers(questionnaire, scenario)
+    scores = score(questionnaire, answers)
+    recs = recommend(questionnaire, catalogue, scores, answers)
+    listing = "\n".join(f"  {r.priority:6} {_key(r)}" for r in recs)
+    keys = {_key(r): r for r in recs}
+    for wanted in expect.get("high", []):
+        assert wanted in keys and keys[wanted].priority == "high", f"{wanted} must be high priority; got:\n{listing}"
+    for unwanted in expect.get("absent", []):
+        hits = [k for k in keys if k == unwanted or k.startswith(unwanted + "/")]
+        assert not hits, f"{unwanted} must not appear; got:\n{listing}"
+    for wanted in expect.get("medium", []):
+        assert wanted in keys and keys[wanted].priority == "medium", f"{wanted} must be medium priority; got:\n{listing}"
+    if "max_high" in expect:
+        assert sum(1 for r in recs if r.priority == "high") <= expect["max_high"], listing
+    assert len(recs) <= expect["max_recommendations"], f"too many recommendations:\n{listing}"
+    if "foundations" in expect:
+        assert any(r.foundation for r in recs) == expect["foundations"], listing
+    report = build_report(questionnaire, catalogue, answers)
+    if "overall_shown" in expect:
+        assert (report.overall_level is not None) == expect["overall_shown"]
+    for rec in report.recommendations:
+        assert rec.reasons or rec.foundation_reason, f"{rec.resource_id}/{rec.part_id} has no reason"
+
+
+def test_there_are_enough_scenarios_and_every_agency_type_is_covered(questionnaire):
+    types = {load_yaml(p)["agency_type"] for p in SCENARIOS}
+    assert len(SCENARIOS) >= 24
+    assert types == {o.id for o in questionnaire.agency_types()}
