@@ -38,6 +38,9 @@ MATRIX = {
     "wizard.submit": [("POST", "/a/{token}/submit", everyone(302)), ("POST", "/a/unknown-token-xxxxxxxxxxxxxxx/submit", everyone(404))],
     "report.show": [("GET", "/a/{token}/report", everyone(200))],
     "report.pdf": [("GET", "/a/{token}/report.pdf", everyone(200))],
+    # The private link is the right to the report, as data too.
+    "report.as_json": [("GET", "/a/{token}/report.json", everyone(200)),
+                       ("GET", "/a/unknown-token-xxxxxxxxxxxxxxx/report.json", everyone(404))],
     "report.report_css": [("GET", "/report-assets/report.css", everyone(200))],
     "i18n.switch": [("GET", "/language/fr?next=/", everyone(302))],
     "auth.sign_in": [("GET", "/sign-in", everyone(200))],

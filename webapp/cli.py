@@ -54,10 +54,12 @@ def validate(questionnaire_path: str, catalogue_path: str) -> None:
 
 @main.command()
 @click.argument("answers_file", type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Where to write the report (.pdf or .html).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write the report (.pdf or .html). Not needed with --format json.")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "html", "json"]), default=None,
+              help="pdf or html (default: from the output's suffix), or json: scores and ranked recommendations.")
 @click.option("--questionnaire", "questionnaire_path", type=click.Path(dir_okay=False), default=str(DEFAULT_QUESTIONNAIRE))
 @click.option("--catalogue", "catalogue_path", type=click.Path(dir_okay=False), default=str(DEFAULT_CATALOGUE))
-def report(answers_file: str, output: str, questionnaire_path: str, catalogue_path: str) -> None:
+def report(answers_file: str, output: str | None, fmt: str | None, questionnaire_path: str, catalogue_path: str) -> None:
     """Build the report from an answers file, without the web server."""
     try:
         questionnaire, catalogue = load_definitions(questionnaire_path, catalogue_path)
@@ -68,10 +70,40 @@ def report(answers_file: str, output: str, questionnaire_path: str, catalogue_pa
             click.echo(problem, err=True)
         sys.exit(1)
     built = build_report(questionnaire, catalogue, answers, info, info.get("language", "en"))
+    if fmt is None:
+        fmt = "html" if output and Path(output).suffix.lower() in (".html", ".htm") else "pdf"
+    if fmt == "json":
+        import json
+
+        from reports.export import report_data
+
+        text = json.dumps(report_data(built), ensure_ascii=False, indent=2)
+        if output:
+            Path(output).write_text(text + "\n", encoding="utf-8")
+            click.echo(f"Wrote {output} ({len(built.recommendations)} recommendations).")
+        else:
+            click.echo(text)
+        return
+    if not output:
+        raise click.UsageError("-o/--output is needed for a PDF or HTML report.")
     html = render_document(built)
     out = Path(output)
-    out.write_bytes(html.encode("utf-8") if out.suffix.lower() in (".html", ".htm") else render_pdf(html))
+    out.write_bytes(html.encode("utf-8") if fmt == "html" else render_pdf(html))
     click.echo(f"Wrote {out} ({len(built.recommendations)} recommendations).")
+
+
+def _normalize(questionnaire, question_id: str, value: object) -> object:
+    """What a person writes in an answers file, as the wizard stores it: a whole number as an
+    int, and a single value for a multiple-choice question as a list of one."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    try:
+        question = questionnaire.question(question_id)
+    except KeyError:
+        return value
+    if question.type == "multiple" and isinstance(value, str):
+        return [value]
+    return value
 
 
 def _read_answers(path: str, data: object, questionnaire) -> tuple[dict, dict]:
@@ -79,7 +111,7 @@ def _read_answers(path: str, data: object, questionnaire) -> tuple[dict, dict]:
         raise DefinitionError([f"{path}: (top level): expected a map with an 'answers' map"])
     if data.get("questionnaire", questionnaire.id) != questionnaire.id:
         raise DefinitionError([f"{path}: questionnaire: expected {questionnaire.id!r}"])
-    answers = {k: (int(v) if isinstance(v, float) and v.is_integer() else v) for k, v in data["answers"].items()}
+    answers = {k: _normalize(questionnaire, k, v) for k, v in data["answers"].items()}
     problems = [f"{path}: {p}" for p in check_all(questionnaire, answers)]
     if problems:
         raise DefinitionError(problems)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 
 from reports.build import build_report
@@ -44,6 +44,17 @@ def show(token: str):
     lang = report_language()
     report = _report(assessment, lang)
     return render_template("report.html", assessment=assessment, report=report, body=render_body(report), report_lang=lang)
+
+
+@bp.get("/a/<token>/report.json")
+def as_json(token: str):
+    """The scores and ranked recommendations as data, for the private link's holder."""
+    from reports.export import report_data
+
+    assessment = store.get_by_token(token)
+    response = jsonify(report_data(_report(assessment, report_language())))
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 def _pdf_headers(key: str, reference: str) -> dict[str, str]:
