@@ -10,6 +10,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from functools import lru_cache
+from pathlib import Path
+
 import pycountry
 
 from .model import Question, Questionnaire
@@ -52,12 +55,20 @@ def is_empty(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
+UN_STATES_FILE = Path(__file__).resolve().parent / "un-states.yaml"
+
+
+@lru_cache(maxsize=1)
 def country_codes() -> dict[str, str]:
-    """ISO 3166-1 alpha-2 code -> English name."""
-    return {c.alpha_2: getattr(c, "common_name", c.name) for c in pycountry.countries}
+    """The UN Member States and observer States: ISO 3166-1 alpha-2 code -> UN English name."""
+    from .yamlio import load_yaml
+
+    return {str(code): str(name) for code, name in load_yaml(UN_STATES_FILE).items()}
 
 
 def country_name(code: str) -> str:
+    if code in country_codes():
+        return country_codes()[code]
     country = pycountry.countries.get(alpha_2=code) if code else None
     return getattr(country, "common_name", country.name) if country else code
 

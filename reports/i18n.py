@@ -82,18 +82,25 @@ def language_name(lang: str) -> str:
 
 @lru_cache(maxsize=None)
 def country_names(lang: str) -> dict[str, str]:
-    """ISO 3166-1 alpha-2 code -> country name in `lang` (pycountry's own translations)."""
+    """UN Member and observer States: ISO alpha-2 code -> name in `lang`. English uses the UN's
+    names; French and Spanish use pycountry's translations of the ISO names."""
     import pycountry
 
+    from questionnaires.answers import country_codes
+
+    un_names = country_codes()
+    if lang == "en":
+        return dict(un_names)
     try:
         catalog = _gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
         translate = catalog.gettext
     except OSError:
-        translate = str
-    return {
-        c.alpha_2: translate(getattr(c, "common_name", None) or c.name)
-        for c in pycountry.countries
-    }
+        return dict(un_names)
+    names = {}
+    for code, un_name in un_names.items():
+        country = pycountry.countries.get(alpha_2=code)
+        names[code] = translate(country.name) if country is not None else un_name
+    return names
 
 
 def catalogue_problems(languages: tuple[str, ...] = ("fr", "es")) -> list[str]:

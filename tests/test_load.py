@@ -155,3 +155,17 @@ def test_a_mandate_naming_an_unknown_section_is_reported(tmp_path):
     text = "\n".join(exc.value.problems)
     assert "mandates.customs: unknown section 'tea-room'" in text
     assert "agency type 'ministry' has no mandate" in text
+
+
+def test_country_list_is_the_un_member_and_observer_states():
+    from questionnaires.answers import country_codes
+    from reports.i18n import country_names
+
+    codes = country_codes()
+    assert len(codes) == 195
+    assert codes["VA"] == "Holy See" and codes["PS"] == "State of Palestine"
+    assert codes["BO"] == "Bolivia (Plurinational State of)" and codes["TR"] == "Türkiye"
+    assert codes["NO"] == "Norway"
+    for not_a_state in ("AQ", "BV", "HK", "PR", "EH"):
+        assert not_a_state not in codes
+    assert set(country_names("fr")) == set(codes) and country_names("fr")["DE"] == "Allemagne"
