@@ -195,3 +195,21 @@ def test_private_pages_do_not_leak_the_link(browser):
     assert response.headers["Cache-Control"] == "private, no-store"
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_follow_up_is_sent_hidden_and_without_script_appears_after_a_save(browser, questionnaire):
+    from tests.test_journey import start
+
+    token = start(browser)
+    answers = dict(PROFILE)
+    browser.get(f"/a/{token}/section/profile")
+    browser.post(f"/a/{token}/section/profile", form_data(questionnaire.section("profile"), answers), status=302)
+    html = browser.get(f"/a/{token}/section/protection").get_data(as_text=True)
+    assert 'data-show-if="{&#34;equals&#34;: [&#34;prot_children_encounter&#34;, &#34;yes&#34;]}"' in html
+    assert '<input type="hidden" name="shown" value="prot_children" disabled>' in html
+    # Without the script the follow-up stays hidden; the page offers it after the save.
+    data = form_data(questionnaire.section("protection"), dict(answers, prot_children_encounter="yes"))
+    data["shown"] = [q for q in data["shown"] if q != "prot_children"]
+    data.pop("q_prot_children", None)
+    page = browser.post(f"/a/{token}/section/protection", data, status=200).get_data(as_text=True)
+    assert "Your answers added 1 more question to this page" in page and "There is a problem" not in page

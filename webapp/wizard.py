@@ -66,6 +66,19 @@ def next_section(questionnaire: Questionnaire, answers: dict[str, Any], section_
     return sections[ids.index(section_id) + 1] if section_id in ids[:-1] else None
 
 
+def follow_ups(section: Section, visible: list[Question]) -> list[Question]:
+    """Questions of this page that are hidden now but depend only on answers on this page.
+
+    They are sent hidden, with their condition, so that a script can show each one as soon as
+    its condition is met. Without the script, the page shows them after a save, as before."""
+    shown = {q.id for q in visible}
+    on_page = {q.id for q in section.questions}
+    return [
+        q for q in section.questions
+        if q.id not in shown and q.condition is not None and set(q.condition.questions()) <= on_page
+    ]
+
+
 def incomplete(all_steps: list[Step]) -> list[Step]:
     return [s for s in all_steps if s.status != COMPLETE]
 

@@ -11,7 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from pypdf import PdfReader
 
 from tests.browser.conftest import BROWSER_PASSWORD, CHROMIUM, CHROMIUM_ARGS, shoot
-from tests.browser.wizard import answer_page, complete_sections, go, save_and_continue
+from tests.browser.wizard import answer_page, complete_sections, go, save_and_continue, shown_questions
 from tests.helpers import PROFILE, answer_all
 
 PAGE_BUDGET_BYTES = 200 * 1024
@@ -238,3 +238,19 @@ def test_accessibility_of_the_role_pages(new_context, questionnaire, answers):
     sign_in(page, "admin")
     page.goto("/admin/users")
     check_accessibility(page, "people and invitations")
+
+
+def test_a_follow_up_question_appears_as_soon_as_its_condition_is_met(page, questionnaire, answers):
+    link = start(page)
+    page.goto(link + "section/profile")
+    answer_page(page, questionnaire, answers)
+    save_and_continue(page)
+    page.goto(link + "section/protection")
+    follow_up = page.locator("#q-prot_children").locator("xpath=ancestor::div[contains(@class, 'question')]")
+    assert follow_up.is_hidden()
+    page.check('input[name="q_prot_children_encounter"][value="yes"]')
+    follow_up.wait_for(state="visible", timeout=5000)
+    assert "prot_children" in shown_questions(page)
+    page.check('input[name="q_prot_children_encounter"][value="no"]')
+    follow_up.wait_for(state="hidden", timeout=5000)
+    assert "prot_children" not in shown_questions(page)

@@ -8,27 +8,39 @@ from questionnaires import Questionnaire
 
 
 def shown_questions(page) -> list[str]:
-    return [el.get_attribute("value") for el in page.query_selector_all('input[name="shown"]')]
+    """The questions on show; a follow-up whose condition is not met yet is hidden and disabled."""
+    return [el.get_attribute("value") for el in page.query_selector_all('input[name="shown"]:not([disabled])')]
 
 
 def answer_page(page, questionnaire: Questionnaire, answers: dict[str, Any]) -> None:
-    """Answer every question the page shows, using the chosen answers."""
-    for question_id in shown_questions(page):
-        question = questionnaire.question(question_id)
-        value = answers[question_id]
-        name = f"q_{question_id}"
-        if question.type in ("single", "yesno"):
-            page.check(f'input[name="{name}"][value="{value}"]')
-        elif question.type == "multiple":
-            for box in page.query_selector_all(f'input[name="{name}"]'):
-                if box.is_checked() and box.get_attribute("value") not in value:
-                    box.uncheck()
-            for item in value:
-                page.check(f'input[name="{name}"][value="{item}"]')
-        elif question.type == "country":
-            page.select_option(f"#q-{question_id}", value)
-        else:
-            page.fill(f"#q-{question_id}", str(value))
+    """Answer every question the page shows, using the chosen answers, including follow-ups
+    that an answer reveals on the page."""
+    done: set[str] = set()
+    while True:
+        pending = [q for q in shown_questions(page) if q not in done]
+        if not pending:
+            return
+        for question_id in pending:
+            _answer(page, questionnaire, answers, question_id)
+            done.add(question_id)
+
+
+def _answer(page, questionnaire: Questionnaire, answers: dict[str, Any], question_id: str) -> None:
+    question = questionnaire.question(question_id)
+    value = answers[question_id]
+    name = f"q_{question_id}"
+    if question.type in ("single", "yesno"):
+        page.check(f'input[name="{name}"][value="{value}"]')
+    elif question.type == "multiple":
+        for box in page.query_selector_all(f'input[name="{name}"]'):
+            if box.is_checked() and box.get_attribute("value") not in value:
+                box.uncheck()
+        for item in value:
+            page.check(f'input[name="{name}"][value="{item}"]')
+    elif question.type == "country":
+        page.select_option(f"#q-{question_id}", value)
+    else:
+        page.fill(f"#q-{question_id}", str(value))
 
 
 def go(page, selector: str) -> None:

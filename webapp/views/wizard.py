@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from .. import store
 from ..wizard import (
+    follow_ups,
     STATUS_LABELS, applicable_section, blank_page, incomplete, neighbours, next_section, steps, submit_page,
 )
 from .common import questionnaire
@@ -97,6 +98,7 @@ def section(token: str, section_id: str):
         "section.html", assessment=assessment, step=step, page=page, before=before,
         after=after, total=len(all_steps) - 1, return_to_check=return_to_check,
         questions_from_reviewer=store.clarifications(assessment, section_id),
+        follow_ups=follow_ups(step.section, page.visible),
         confidential_ids=set(request.form.getlist("confidential")) if request.method == "POST" else store.confidential_ids(assessment),
     ), (409 if page.conflicts else 200)
 
