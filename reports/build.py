@@ -13,7 +13,7 @@ from questionnaires.model import Question, Questionnaire
 from questionnaires.scoring import Evidence, Score, Scores, score
 from questionnaires.text import tr
 
-from .catalogue import AUDIENCE_LABELS, AUDIENCES, AVAILABILITY_LABELS, Catalogue, Resource
+from .catalogue import AUDIENCE_LABELS, AUDIENCES, AVAILABILITY_LABELS, Catalogue, Resource, publisher_name
 from .i18n import Translator, country_names
 from .recommend import PRIORITY_ORDER, Recommendation, TopicGap, find_gaps, low_evidence, recommend
 
@@ -328,7 +328,7 @@ def _view(rec: Recommendation, rank: int, lang: str, priority: str | None = None
         title_in_english=title_in_english(rec.resource, lang),
         part_id=rec.part.id,
         part_title=tr(rec.part.title, lang),
-        publisher=rec.resource.publisher,
+        publisher=publisher_name(rec.resource.publisher, lang),
         year=rec.resource.year,
         url=rec.resource.url,
         availability=tr(AVAILABILITY_LABELS[rec.resource.availability], lang),
@@ -400,7 +400,7 @@ def _cards(catalogue: Catalogue, views: tuple[RecommendationView, ...], lang: st
             resource_id=resource_id,
             title=tr(resource.title, lang),
             title_in_english=title_in_english(resource, lang),
-            publisher=resource.publisher,
+            publisher=publisher_name(resource.publisher, lang),
             year=resource.year,
             url=resource.url,
             availability=tr(AVAILABILITY_LABELS[resource.availability], lang),

@@ -28,7 +28,13 @@ AVAILABILITY_LABELS: dict[str, dict[str, str]] = {
     "on-request": {"en": "On request from UNODC", "fr": "Sur demande auprès de l'ONUDC", "es": "A solicitud a la UNODC"},
     "book": {"en": "Published book", "fr": "Livre publié", "es": "Libro publicado"},
 }
+# The publisher as each language writes it: the Office is "ONUDC" in French.
+PUBLISHER_NAMES: dict[str, dict[str, str]] = {"UNODC": {"fr": "ONUDC"}}
 ID = r"^[a-z0-9][a-z0-9-]*$"
+
+
+def publisher_name(publisher: str, lang: str) -> str:
+    return PUBLISHER_NAMES.get(publisher, {}).get(lang, publisher)
 
 
 class _Frozen(BaseModel):

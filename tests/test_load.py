@@ -169,3 +169,26 @@ def test_country_list_is_the_un_member_and_observer_states():
     for not_a_state in ("AQ", "BV", "HK", "PR", "EH"):
         assert not_a_state not in codes
     assert set(country_names("fr")) == set(codes) and country_names("fr")["DE"] == "Allemagne"
+
+
+def test_readme_mandate_table_matches_the_questionnaire(questionnaire):
+    """The README's table of questions per agency type is the questionnaire's, in its order."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| agency type | sections | questions asked* |"):]
+    rows = []
+    for line in table.splitlines()[2:]:
+        if not line.strip().startswith("|"):
+            break
+        rows.append(line)
+    counts_in_readme = [int(re.findall(r"\| (\d+) \|$", row.strip())[0]) for row in rows]
+    widest = {"border-police": ["land", "sea", "air"], "immigration": ["land", "sea", "air"], "coast-guard": ["sea"],
+              "customs": ["land", "sea", "air"], "airport-liaison": ["air"]}
+    profile = {q.id for q in questionnaire.profile.questions}
+    counts = []
+    for agency_type in [o.id for o in questionnaire.agency_types()]:
+        answers = {"agency_type": agency_type, "borders": widest.get(agency_type, ["none"]), "prot_children_encounter": "yes"}
+        counts.append(sum(1 for q in questionnaire.visible_questions(answers) if q.id not in profile))
+    assert counts_in_readme == counts

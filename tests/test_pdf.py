@@ -260,3 +260,38 @@ def test_local_copies_are_bounded_and_a_failed_write_still_serves(app, monkeypat
         copies.write_text("not a folder")
         pdfcache.keep_local_copy("f" * 64, b"%PDF-")
         assert pdfcache.local_copy("f" * 64) is None
+
+
+def _weakest(questionnaire, agency_type="immigration", borders=("land", "sea", "air")):
+    from tests.test_scenarios import fill_answers
+
+    return fill_answers(questionnaire, {"name": "Weakest agency", "agency_type": agency_type,
+                                        "borders": list(borders), "fill": "weak"})
+
+
+def test_the_weakest_realistic_agency_gets_at_most_twelve_pages_before_the_annex(questionnaire, catalogue):
+    report = build_report(questionnaire, catalogue, _weakest(questionnaire), {"reference": "TNA-WEAK"})
+    reader, _ = pdf_text(render_pdf(render_document(report)))
+    pages = [page.extract_text() for page in reader.pages]
+    annex = next(i for i, text in enumerate(pages) if i > 0 and "Annex: all answers" in text and "Question" in text)
+    assert annex <= 12, f"{annex} pages before the annex"
+    # The action summary is one page, right after the cover, with the profile, chart and five actions.
+    assert "Actions to take first" in pages[1] and "Immigration service" in pages[1]
+    assert "Level from 0 (none) to 4 (advanced)" in pages[1]
+    assert pages[1].count("High priority") == 5
+    assert "Actions to take first" not in pages[2]
+
+
+def test_french_report_marks_english_titles_everywhere_and_writes_priorities_in_lower_case(questionnaire, catalogue):
+    report = build_report(questionnaire, catalogue, _weakest(questionnaire, "coast-guard", ("sea",)), {"reference": "TNA-FR"}, "fr")
+    assert report.actions and all(a.title_in_english for a in report.actions if a.resource_id != "forensic-document-examination-guide")
+    html = render_document(report)
+    _, text = pdf_text(render_pdf(html))
+    flat = " ".join(text.split())
+    assert "(titre anglais)" in flat.lower() or "(titre en anglais)" in flat.lower()
+    plan = html[html.index('id="plan"'):html.index('id="annex"')]
+    assert "(priorité haute)" in plan and "(Priorité haute)" not in plan
+    actions = html[html.index('id="actions"'):html.index('id="summary"')]
+    assert actions.count('lang="en"') >= 5, "titles in the action summary are marked English"
+    words = [w for w in flat.split() if "unodc.org" not in w and "UNODC_" not in w]
+    assert "UNODC" not in " ".join(words).replace("ONUDC", ""), "ONUDC in French"
