@@ -66,3 +66,28 @@ def test_mean_of_several_questions(questionnaire):
     answers = {"agency_type": "prosecution", "borders": ["none"], "inv_distinguish": "guidance", "inv_identification_errors": "yes"}
     topic = score(questionnaire, answers).topics["investigation.smuggling-vs-trafficking"]
     assert topic.level == 1.5 and topic.gap == 1.5
+
+
+def test_levels_round_half_up_to_one_decimal():
+    from questionnaires.scoring import round_half_up
+    from reports.i18n import Translator
+
+    assert round_half_up(2.25) == 2.3 and round_half_up(2.35) == 2.4 and round_half_up(0.05) == 0.1
+    assert Translator("en").number(2.25, 1) == "2.3" and Translator("fr").number(0.25, 1) == "0,3"
+
+
+def test_a_level_drawn_from_fewer_than_half_of_the_questions_is_not_shown(questionnaire):
+    answers = {"agency_type": "anti-corruption", "borders": ["none"], "corruption_risk_assessment": "none"}
+    for qid in ("corruption_private_sector", "corruption_vulnerable_posts", "corruption_code", "corruption_reporting",
+                "corruption_investigation", "corruption_cases"):
+        answers[qid] = "dont-know"
+    section = score(questionnaire, answers).sections["corruption"]
+    assert section.scored == 1 and section.asked == 7
+    assert section.level == 0.0 and section.shown_level is None and not section.enough
+
+
+def test_the_level_name_is_the_level_fully_reached(questionnaire):
+    from reports.build import level_name
+
+    assert level_name(questionnaire, 2.7, "en") == "Developing"
+    assert level_name(questionnaire, 3.0, "en") == "Established"
