@@ -295,3 +295,13 @@ def test_french_report_marks_english_titles_everywhere_and_writes_priorities_in_
     assert actions.count('lang="en"') >= 5, "titles in the action summary are marked English"
     words = [w for w in flat.split() if "unodc.org" not in w and "UNODC_" not in w]
     assert "UNODC" not in " ".join(words).replace("ONUDC", ""), "ONUDC in French"
+
+
+def test_a_reason_is_not_broken_after_its_first_word(questionnaire, catalogue):
+    """With list markers, WeasyPrint broke "Circonstances / aggravantes : niveau 0,0" after the
+    first word; the reasons are laid out without markers."""
+    report = build_report(questionnaire, catalogue, _weakest(questionnaire, "ministry", ()), {"reference": "X"}, "fr")
+    _, text = pdf_text(render_pdf(render_document(report)))
+    lines = text.splitlines()
+    assert "Circonstances aggravantes : niveau 0,0, cible 3" in text
+    assert not [line for line in lines if line.strip() in {"Circonstances", "Incrimination", "Risk"}]
