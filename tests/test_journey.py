@@ -145,3 +145,24 @@ def test_next_section_follows_the_pages_that_apply(questionnaire):
     assert [next_section(questionnaire, answers, i).id for i in order[:-1]] == order[1:]
     assert next_section(questionnaire, answers, order[-1]) is None
     assert next_section(questionnaire, answers, "not-a-page") is None, "a page that does not apply leads nowhere"
+
+
+def test_a_laboratory_answers_only_its_mandate_and_gets_its_own_tools(browser, questionnaire):
+    token = start(browser)
+    answers = {"country": "KE", "agency_name": "National Forensic Laboratory", "agency_type": "forensic-laboratory",
+               "borders": ["none"], "staff_size": 40, "respondent_role": "specialist",
+               "forensic_equipment": "basic", "forensic_reference": "seized", "forensic_quality": "none",
+               "forensic_court": "rarely", "forensic_testimony": "no", "forensic_alerts": "none",
+               "forensic_staff": "on-the-job", "train_needs_analysis": "offers"}
+    visited = walk(browser, questionnaire, token, answers)
+    assert visited == ["profile", "forensic", "training"]
+    html = browser.get(f"/a/{token}/check").get_data(as_text=True)
+    assert "Identity and travel documents" not in html and "Smuggling by sea" not in html
+    browser.post(f"/a/{token}/submit", status=302)
+    report = browser.get(f"/a/{token}/report").get_data(as_text=True)
+    actions = report[report.index('id="actions"'):report.index('id="summary"')]
+    assert "Guide for the development of forensic document examination capacity" in actions
+    assert "Staff skill requirements and equipment recommendations for forensic science laboratories" in report
+    assert "High priority" in actions
+    data = browser.get(f"/a/{token}/report.json").get_json()
+    assert [s["id"] for s in data["sections"]] == ["forensic", "training"]
