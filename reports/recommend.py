@@ -173,8 +173,10 @@ def recommend(
                        foundations.get((resource.id, part.id)))
         for resource, part in chosen.values()
     ]
+    # Foundations come first, in the catalogue's order: the comprehensive assessment, then the basics.
+    first = {id(f): i for i, f in enumerate(catalogue.foundations)}
     recommendations.sort(key=lambda r: (
-        PRIORITY_ORDER[r.priority], 0 if r.foundation else 1, 0 if r.core else 1,
+        PRIORITY_ORDER[r.priority], first.get(id(r.foundation), len(first)), 0 if r.core else 1,
         -r.largest_gap, -len(r.gaps), order[(r.resource.id, r.part.id)],
     ))
     return recommendations

@@ -74,6 +74,8 @@ def test_scenario(path: Path, questionnaire, catalogue):
     assert len(recs) <= expect["max_recommendations"], f"too many recommendations:\n{listing}"
     if "foundations" in expect:
         assert any(r.foundation for r in recs) == expect["foundations"], listing
+        if expect["foundations"]:
+            assert _key(recs[0]) == "assessment-guide/comprehensive-assessment", "the comprehensive assessment comes first"
     report = build_report(questionnaire, catalogue, answers)
     if "overall_shown" in expect:
         assert (report.overall_level is not None) == expect["overall_shown"]
