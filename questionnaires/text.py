@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator
@@ -30,3 +31,11 @@ def tr(text: dict[str, str] | None, lang: str = DEFAULT_LANGUAGE) -> str:
     if not text:
         return ""
     return text.get(lang) or text[DEFAULT_LANGUAGE]
+
+
+# Embeddings, overrides and isolates: they can make "gpj.exe" read as "exe.jpg" in a name.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def without_bidi_controls(text: str) -> str:
+    return _BIDI_CONTROLS.sub("", text)

@@ -11,7 +11,7 @@ from typing import Any
 from questionnaires.answers import country_name, is_empty
 from questionnaires.model import Question, Questionnaire
 from questionnaires.scoring import Evidence, Score, Scores, score
-from questionnaires.text import tr
+from questionnaires.text import tr, without_bidi_controls
 
 from .catalogue import AUDIENCE_LABELS, AUDIENCES, AVAILABILITY_LABELS, Catalogue, Resource, publisher_name
 from .i18n import Translator, country_names
@@ -208,7 +208,7 @@ def answer_text(question: Question, value: Any, lang: str = "en") -> str:
     if question.type == "number":
         return t.number(value) if isinstance(value, (int, float)) else str(value)
     if question.type == "text":
-        return str(value)
+        return without_bidi_controls(str(value))
     values = value if isinstance(value, list) else [value]
     labels = []
     for v in values:

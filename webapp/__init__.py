@@ -152,12 +152,18 @@ HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 
 def _security_headers(response):
     """Private links carry their token in the URL: never leak it in a Referer header, and keep
-    pages under a private link out of shared caches. A header a view set itself is kept."""
+    pages under a private link out of shared caches. A header a view set itself is kept,
+    except that signed-in pages and exports are never stored."""
     from flask import current_app, request
+
+    from flask import session
 
     wanted = list(SECURITY_HEADERS)
     if request.path.startswith("/a/"):
         wanted.append(PRIVATE_PAGE)
+    if "_user_id" in session and request.endpoint not in ("static", "report.report_css"):
+        # A signed-in page or export is never kept by any cache, whatever the view set.
+        response.headers["Cache-Control"] = PRIVATE_PAGE[1]
     if request.is_secure or current_app.config["SESSION_COOKIE_SECURE"]:
         wanted.append(HSTS)
     present = {name.lower() for name, _ in response.headers.items()}

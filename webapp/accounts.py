@@ -54,12 +54,24 @@ def throttled(name: str, limits: str, methods: tuple[str, ...] = ("POST",)) -> C
                 limiter = current_app.extensions["tna.throttle"]
                 client = request.remote_addr or "unknown"
                 if not all([limiter.hit(limit, name, client) for limit in parsed]):
-                    abort(429)
+                    abort(429, retry_after=_seconds_until_allowed(limiter, parsed, name, client))
             return view(*args, **kwargs)
 
         return wrapper
 
     return decorate
+
+
+def _seconds_until_allowed(limiter, limits, name: str, client: str) -> int:
+    """When the longest of the used-up limits starts a new window."""
+    import time
+
+    waits = [
+        stats.reset_time - time.time()
+        for stats in (limiter.get_window_stats(limit, name, client) for limit in limits)
+        if stats.remaining <= 0
+    ]
+    return max(1, int(max(waits, default=60)) + 1)
 
 
 @lru_cache(maxsize=1)

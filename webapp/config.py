@@ -69,6 +69,9 @@ def from_environment() -> dict:
         # servers (webapp/ratelimit.py); redis://… works too.
         "TNA_RATELIMIT_STORAGE": os.environ.get("RATELIMIT_STORAGE_URI", "database://"),
         "TNA_ENV": os.environ.get("TNA_ENV", "development"),
+        # The host names this site answers to; a request naming another host gets 400, so a
+        # forged Host header never reaches a resume link, an invitation link or a redirect.
+        "TRUSTED_HOSTS": [h.strip() for h in os.environ.get("TNA_HOSTS", "localhost,127.0.0.1,::1").split(",") if h.strip()],
         "TNA_QUESTIONNAIRE": os.environ.get("TNA_QUESTIONNAIRE"),
         "TNA_CATALOGUE": os.environ.get("TNA_CATALOGUE"),
     }

@@ -14,6 +14,7 @@ from questionnaires import Question, Section, tr
 from questionnaires.answers import Problem, check
 
 from .i18n import Translator, country_names, problem_message
+from .safety import without_bidi_controls
 
 SHORT_TEXT = 200
 
@@ -66,7 +67,7 @@ def to_value(question: Question, data: Any) -> tuple[Any, Problem | None]:
         except ValueError:
             return raw, Problem("not-a-number")
     if question.type == "text":
-        return (data or "").strip(), None
+        return without_bidi_controls((data or "").strip()), None
     return (data or None), None
 
 

@@ -56,10 +56,9 @@ def problem_message(problem: Problem, labels: dict | None = None) -> str:
 @bp.get("/language/<lang>")
 def switch(lang: str):
     """Remember the chosen language and go back to the page the visitor was on."""
-    target = request.args.get("next", "/")
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = "/"
-    response = redirect(target)
+    from .safety import local_path
+
+    response = redirect(local_path(request.args.get("next")))
     if lang in LANGUAGES:
         response.set_cookie(COOKIE, lang, max_age=COOKIE_AGE, httponly=True, samesite="Lax",
                             secure=request.is_secure)

@@ -36,9 +36,9 @@ class SetPasswordForm(FlaskForm):
 
 
 def _safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    from ..safety import local_path
+
+    return local_path(target, default="") or None
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

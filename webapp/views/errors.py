@@ -6,7 +6,7 @@ from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from ..db import db
 
@@ -52,9 +52,17 @@ def register(app: Flask) -> None:
         body, code = render_error(503)
         return body, code, {"Retry-After": "30"}
 
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        # The request names a host this site does not answer to: no page, no link built from it.
+        return "This site does not answer to that host name.\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return render_error(error.code or 500)
+        body, code = render_error(error.code or 500)
+        # Keep what the error says about retrying (429, 503) and what is allowed (405).
+        kept = {k: v for k, v in error.get_headers() if k in ("Retry-After", "Allow")}
+        return body, code, kept
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

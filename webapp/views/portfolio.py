@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import io
 
 from flask import Blueprint, Response, abort, render_template, request
@@ -65,14 +66,31 @@ def _table(name: str, filters, lang: str) -> tuple[list[str], list[list]]:
     abort(404)
 
 
-def _csv(header: list[str], rows: list[list], filename: str) -> Response:
+FORMULA_START = re.compile(r"^([=+\-@\t\r])")
+# A spreadsheet that splits on ";" or "," would start a new cell there.
+FORMULA_AFTER_SEPARATOR = re.compile(r"([;,\t]\s*)([=+\-@])")
+
+
+def _cell(value: object) -> object:
+    """A value that no spreadsheet will run as a formula."""
+    if not isinstance(value, str):
+        return value
+    value = FORMULA_START.sub(r"'\1", value)
+    return FORMULA_AFTER_SEPARATOR.sub(r"\1'\2", value)
+
+
+def csv_text(header: list[str], rows: list[list]) -> str:
+    """Every field quoted, so a separator inside a name never splits its cell."""
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
+    writer.writerow([_cell(h) for h in header])
     for row in rows:
-        # A leading =, +, - or @ would run as a formula in a spreadsheet.
-        writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
-    return Response(out.getvalue(), mimetype="text/csv",
+        writer.writerow([_cell(v) for v in row])
+    return out.getvalue()
+
+
+def _csv(header: list[str], rows: list[list], filename: str) -> Response:
+    return Response(csv_text(header, rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
