@@ -14,7 +14,7 @@ from limits import parse_many
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from flask_login import LoginManager, current_user, login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import update, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .db import db
@@ -179,11 +179,23 @@ def open_invitation(token: str) -> Invitation | None:
     return invitation
 
 
-def accept_invitation(invitation: Invitation, password: str) -> User:
-    invitation.accepted_at = utcnow()
-    invitation.user.password_hash = hash_password(password)
+def accept_invitation(invitation: Invitation, password: str) -> User | None:
+    """Use the invitation, once: of two acceptances at the same moment, one claims it and the
+    other gets None and changes nothing."""
+    password_hash = hash_password(password)
+    claimed = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
+        .values(accepted_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        return None
+    user = invitation.user
+    user.password_hash = password_hash
     db.session.commit()
-    return invitation.user
+    return user
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

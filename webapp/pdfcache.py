@@ -31,14 +31,36 @@ from .turns import waiting
 REPORTS_DIR = Path(__file__).resolve().parent.parent / "reports"
 
 
+ROOT = REPORTS_DIR.parent
+
+
+def _code_files() -> list[Path]:
+    """Everything that can change what a PDF says: the engine's code and the compiled
+    translations, as well as the templates and styles."""
+    files = sorted((ROOT / "questionnaires").glob("*.py")) + sorted(REPORTS_DIR.glob("*.py"))
+    files += sorted((ROOT / "translations").glob("*/LC_MESSAGES/*.mo"))
+    return files
+
+
+def code_digest() -> str:
+    digest = hashlib.sha256()
+    for path in _code_files():
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def definitions_digest(*files: Path | str) -> str:
-    """A digest of the definition files and of every template and asset the report uses."""
+    """A digest of the definition files, every template and asset the report uses, and the
+    code and compiled translations that build it: a deploy that changes any of them never
+    serves a PDF rendered before."""
     digest = hashlib.sha256()
     paths = [Path(f) for f in files]
     paths += sorted((REPORTS_DIR / "templates").glob("*")) + sorted((REPORTS_DIR / "static").glob("*"))
     for path in paths:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
+    digest.update(code_digest().encode())
     return digest.hexdigest()
 
 

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from questionnaires import Question, Questionnaire, Section
 from questionnaires.answers import is_empty
 
-from .forms import SectionForm, problem_text, read_answer, section_form
+from .forms import SectionForm, field_name, problem_text, read_answer, section_form
 from sqlalchemy.orm.exc import StaleDataError
 
 from .store import WizardRecord, answer_rows, newer_answers, reload, save_answers
@@ -132,8 +132,14 @@ def submit_page(
         if not question.holds(merged):
             continue
         result.visible.append(question)
-        value, problem = read_answer(question, formdata, require)
         first_sight = question.id not in shown
+        # Only a question the page showed, whose field the form carries, may change: a missing
+        # field (a cut-off body, a tampered form) is not a cleared answer. Unticked boxes send
+        # nothing, so a shown multiple-choice question may be cleared.
+        carried = question.type == "multiple" or field_name(question) in formdata
+        if (first_sight or not carried) and not is_empty(stored.get(question.id)):
+            continue
+        value, problem = read_answer(question, formdata, require)
         if problem is None:
             merged[question.id] = value
             to_save[question.id] = value

@@ -87,6 +87,9 @@ def invitation(token: str):
         problem = accounts.password_problem(form.password.data, invite.user.email)
         if problem is None:
             user = accounts.accept_invitation(invite, form.password.data)
+            if user is None:
+                return render_error(404, _("This invitation link does not work"),
+                                    _("It may have expired or been used already. Ask the administrator for a new one."))
             accounts.start_session(user)
             flash(_("Your password is set. You are signed in."), "success")
             return redirect(url_for("auth.home"))
