@@ -96,3 +96,67 @@ def test_only_questions_the_page_showed_and_the_form_carries_may_change(app, bro
     del data["q_borders"]
     browser.post(url, dict(data, action="save"), status=302)
     assert "borders" not in _saved(app, token)
+
+
+def _training_page(app, browser, questionnaire, token):
+    url = f"/a/{token}/section/training"
+    html = browser.get(url).get_data(as_text=True)
+    import re
+
+    version = int(re.search(r'name="base_version" value="(\d+)"', html).group(1))
+    return url, version
+
+
+def _confidential_ids(app, token):
+    from sqlalchemy import select
+
+    from webapp.db import db
+    from webapp.models import Assessment
+    from webapp.store import confidential_ids
+
+    with app.app_context():
+        return confidential_ids(db.session.scalar(select(Assessment).where(Assessment.token == token)))
+
+
+def _with_comments(questionnaire, text, confidential):
+    data = form_data(questionnaire.section("training"), dict(PROFILE, train_comments=text))
+    if confidential:
+        data["confidential"] = ["train_comments"]
+    return data
+
+
+def test_a_stale_tab_cannot_remove_a_confidential_mark(app, browser, questionnaire):
+    token = start(browser)
+    browser.get(f"/a/{token}/section/profile")
+    browser.post(f"/a/{token}/section/profile", form_data(questionnaire.profile, dict(PROFILE)), status=302)
+    url, _ = _training_page(app, browser, questionnaire, token)
+    browser.post(url, dict(_with_comments(questionnaire, "Our budget is 10,000", False), action="save"), status=302)
+    url, stale = _training_page(app, browser, questionnaire, token)   # the second tab opens here
+    _training_page(app, browser, questionnaire, token)
+    browser.post(url, dict(_with_comments(questionnaire, "Our budget is 10,000", True), action="save"), status=302)
+    assert _confidential_ids(app, token) == {"train_comments"}
+    # The second tab saves the page unchanged, with the box unticked as it was shown.
+    response = browser.post(url, dict(_with_comments(questionnaire, "Our budget is 10,000", False), action="save",
+                                      base_version=stale), status=409)
+    assert "These answers were changed somewhere else" in response.get_data(as_text=True)
+    assert _confidential_ids(app, token) == {"train_comments"}
+
+
+def test_a_stale_tab_cannot_bring_back_a_cleared_answer(app, browser, questionnaire):
+    token = start(browser)
+    browser.get(f"/a/{token}/section/profile")
+    browser.post(f"/a/{token}/section/profile", form_data(questionnaire.profile, dict(PROFILE)), status=302)
+    url, _ = _training_page(app, browser, questionnaire, token)
+    browser.post(url, dict(_with_comments(questionnaire, "Old note", False), action="save"), status=302)
+    url, stale = _training_page(app, browser, questionnaire, token)
+    _training_page(app, browser, questionnaire, token)
+    browser.post(url, dict(_with_comments(questionnaire, "", False), action="save"), status=302)
+    assert "train_comments" not in _saved(app, token)
+    response = browser.post(url, dict(_with_comments(questionnaire, "Old note", False), action="save",
+                                      base_version=stale), status=409)
+    assert "These answers were changed somewhere else" in response.get_data(as_text=True)
+    assert "train_comments" not in _saved(app, token)
+    # Saving on top of the current version is allowed, and the answer comes back then.
+    url, current = _training_page(app, browser, questionnaire, token)
+    browser.post(url, dict(_with_comments(questionnaire, "New note", False), action="save", base_version=current), status=302)
+    assert _saved(app, token)["train_comments"] == "New note"

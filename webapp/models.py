@@ -29,6 +29,12 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def answered(rows: dict[str, Any]) -> dict[str, Any]:
+    """Question id -> value, leaving out cleared answers. A cleared answer keeps its row, with no
+    value and the revision that cleared it, so that a stale tab cannot bring it back."""
+    return {qid: row.value for qid, row in rows.items() if row.value is not None}
+
+
 class AnswerCache:
     """The stored answers of an assessment, read with one query and kept until the next save.
     Shared by the ORM Assessment and the lighter record the wizard pages load."""
@@ -40,7 +46,7 @@ class AnswerCache:
         if rows is None:
             result = self._connection().execute(_ANSWER_ROWS, {"assessment_id": self.id})
             rows = self.__dict__["_rows"] = {row.question_id: row for row in result}
-            self.__dict__["_values"] = {qid: row.value for qid, row in rows.items()}
+            self.__dict__["_values"] = answered(rows)
         return rows
 
     def _connection(self):

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import abort
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -15,7 +15,7 @@ from questionnaires import Questionnaire
 from questionnaires.answers import is_empty
 
 from .db import db, request_connection, write_lock
-from .models import Agency, Answer, AnswerCache, Assessment, AuditEvent, Comment, utcnow
+from .models import answered, Agency, Answer, AnswerCache, Assessment, AuditEvent, Comment, utcnow
 from .prepared import Prepared
 from .status import CLARIFICATION, SUBMITTED
 
@@ -50,7 +50,6 @@ def create_assessment(
 
 _BY_TOKEN = select(Assessment).where(Assessment.token == bindparam("token"))
 _ANSWERS = Answer.__table__
-_DELETE_ANSWERS = delete(_ANSWERS).where(_ANSWERS.c.id.in_(bindparam("ids", expanding=True)))
 # The statements every save runs, with every column given: see prepared.py.
 _INSERT_ANSWER = Prepared(insert(_ANSWERS).values(
     assessment_id=bindparam("assessment_id"), question_id=bindparam("question_id"), value=bindparam("value"),
@@ -135,7 +134,7 @@ def _record_fields(token: str) -> dict[str, Any]:
     first = rows[0]
     fields = {name: getattr(first, _RECORD_PREFIX + name) for name in WizardRecord.FIELDS}
     fields["_rows"] = {row.question_id: row for row in rows if row.question_id is not None}
-    fields["_values"] = {qid: row.value for qid, row in fields["_rows"].items()}
+    fields["_values"] = answered(fields["_rows"])
     return fields
 
 
@@ -157,12 +156,24 @@ def answer_rows(assessment: AnswerCache, question_ids) -> dict[str, Any]:
     return {qid: rows[qid] for qid in question_ids if qid in rows}
 
 
-def newer_answers(rows: Mapping[str, Answer], base_version: int, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Stored answers written after `base_version` that these values would overwrite."""
+def newer_answers(
+    rows: Mapping[str, Answer], base_version: int, values: Mapping[str, Any],
+    confidential: Mapping[str, bool] | None = None,
+) -> dict[str, Any]:
+    """Stored answers written after `base_version` that these values would overwrite: a
+    different value, a cleared answer, or a different confidential mark."""
+    confidential = confidential or {}
+
+    def differs(qid: str, row: Any) -> bool:
+        sent = None if is_empty(values[qid]) else values[qid]
+        if row.value != sent:
+            return True
+        return qid in confidential and bool(row.confidential) != confidential[qid]
+
     return {
         qid: row.value
         for qid, row in rows.items()
-        if qid in values and row.revision > base_version and row.value != values[qid]
+        if qid in values and row.revision > base_version and differs(qid, row)
     }
 
 
@@ -198,21 +209,24 @@ def save_answers(
     confidential = confidential or {}
     before = {qid: existing[qid].value if qid in existing else None for qid in values}
     changed = sorted(qid for qid, value in values.items() if before[qid] != (None if is_empty(value) else value))
-    deletes, updates, inserts = [], [], []
+    updates, inserts = [], []
     now = utcnow()
     for question_id, value in values.items():
         row = existing.get(question_id)
         if is_empty(value):
-            if row is not None:
-                deletes.append(row.id)
+            if row is not None and row.value is not None:
+                # Cleared, not deleted: the row keeps the revision that cleared it.
+                updates.append({"row_id": row.id, "value": None, "confidential": row.confidential,
+                                "now": now, "revision": revision})
         elif row is None:
             inserts.append({"assessment_id": assessment.id, "question_id": question_id, "value": value,
                             "revision": revision, "confidential": bool(confidential.get(question_id)), "now": now})
         else:
             secret = bool(confidential[question_id]) if question_id in confidential else row.confidential
             if row.value != value or secret != row.confidential:
+                # A change of the confidential mark is a change too: a stale tab must see it.
                 updates.append({"row_id": row.id, "value": value, "confidential": secret, "now": now,
-                                "revision": revision if row.value != value else row.revision})
+                                "revision": revision})
 
     agency_id, agency_changes = assessment.agency_id, _agency_changes(values)
     audit = {
@@ -236,8 +250,6 @@ def save_answers(
         if claimed != 1:
             connection.rollback()
             raise StaleDataError(f"assessment {assessment.id} was saved by someone else")
-        if deletes:
-            connection.execute(_DELETE_ANSWERS, {"ids": deletes})
         if updates:
             _UPDATE_ANSWER.run(connection, updates)
         if inserts:

@@ -149,15 +149,15 @@ def submit_page(
             result.new_questions.append(question)
         else:
             result.errors[question.id] = problem_text(question, problem, lang)
+    # Free text may be marked confidential: donors never see it.
+    marked = set(formdata.getlist("confidential")) if hasattr(formdata, "getlist") else set()
+    confidential = {q.id: q.id in marked for q in result.visible if q.type == "text" and q.id in to_save}
     rows = answer_rows(assessment, to_save)
-    newer = newer_answers(rows, base_version, to_save)
+    newer = newer_answers(rows, base_version, to_save, confidential)
     if newer:
         result.conflicts = {qid: (theirs, to_save[qid]) for qid, theirs in newer.items()}
         return result
     if to_save:
-        # Free text may be marked confidential: donors never see it.
-        marked = set(formdata.getlist("confidential")) if hasattr(formdata, "getlist") else set()
-        confidential = {q.id: q.id in marked for q in result.visible if q.type == "text" and q.id in to_save}
         try:
             # The assessment records the language it is being answered in.
             save_answers(assessment, to_save, confidential, existing=rows, language=lang)
