@@ -160,3 +160,41 @@ def test_a_stale_tab_cannot_bring_back_a_cleared_answer(app, browser, questionna
     url, current = _training_page(app, browser, questionnaire, token)
     browser.post(url, dict(_with_comments(questionnaire, "New note", False), action="save", base_version=current), status=302)
     assert _saved(app, token)["train_comments"] == "New note"
+
+
+def _post_chunked(app, browser, url, body: bytes):
+    """POST as a server hands over a chunked body: no Content-Length, and the input ends where
+    the body ends. The test client would add a Content-Length, so the app is called directly."""
+    import io
+
+    from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+    environ = EnvironBuilder(path=url, method="POST", input_stream=io.BytesIO(body), headers={
+        "Transfer-Encoding": "chunked", "Content-Type": "application/x-www-form-urlencoded"}).get_environ()
+    del environ["CONTENT_LENGTH"]
+    environ["wsgi.input_terminated"] = True
+    browser.client._add_cookies_to_wsgi(environ)
+    app_iter, status, _headers = run_wsgi_app(app, environ, buffered=True)
+    return int(status.split()[0]), b"".join(app_iter).decode()
+
+
+def test_an_oversized_chunked_body_gets_413_and_erases_nothing(app, browser, questionnaire):
+    from urllib.parse import urlencode
+
+    token = start(browser)
+    url = f"/a/{token}/section/profile"
+    browser.get(url)
+    browser.post(url, form_data(questionnaire.profile, dict(PROFILE)), status=302)
+    before = _saved(app, token)
+    csrf = browser.csrf(url)
+    fields = dict(csrf_token=csrf, action="save", q_agency_name="x" * 200, shown="agency_name")
+    body = (urlencode(fields) + "&q_train_comments=" + "y" * 800_000).encode()
+    status, page = _post_chunked(app, browser, url, body)
+    assert status == 413
+    assert "Too much text" in page
+    assert _saved(app, token) == before
+    # A chunked body within the limit is read whole.
+    small = urlencode(dict(csrf_token=csrf, action="save", q_agency_name="Chunked Name", shown="agency_name")).encode()
+    status, _page = _post_chunked(app, browser, url, small)
+    assert status == 302
+    assert _saved(app, token)["agency_name"] == "Chunked Name"

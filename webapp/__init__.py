@@ -42,6 +42,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = Turns(app.wsgi_app, turns)  # type: ignore[method-assign]
 
+    app.wsgi_app = BoundedChunkedBody(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])  # type: ignore[method-assign]
+    app.before_request(_refuse_oversized_bodies)
     app.before_request(_refuse_nul_characters)
 
     from .sessions import IdleTimeoutSessionInterface
@@ -109,6 +111,39 @@ def close_connections(app: Flask) -> None:
     with app.app_context():
         for engine in db.engines.values():
             engine.dispose()
+
+
+class BoundedChunkedBody:
+    """A chunked body has no Content-Length, so its size cannot be checked before it is read,
+    and the form parser would silently cut it at the limit, losing the rest of the page. Read it
+    here, up to one byte past the limit: a body over the limit is marked for a 413, and one
+    within it is passed on with its length, like any other."""
+
+    def __init__(self, wsgi_app, limit: int):
+        self.wsgi_app = wsgi_app
+        self.limit = limit
+
+    def __call__(self, environ, start_response):
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if chunked and not environ.get("CONTENT_LENGTH"):
+            import io
+
+            body = environ["wsgi.input"].read(self.limit + 1)
+            if len(body) > self.limit:
+                environ["tna.body_too_large"] = True
+                body = b""
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))
+            environ.pop("HTTP_TRANSFER_ENCODING", None)
+            environ.pop("wsgi.input_terminated", None)
+        return self.wsgi_app(environ, start_response)
+
+
+def _refuse_oversized_bodies():
+    from flask import abort, request
+
+    if request.environ.get("tna.body_too_large"):
+        abort(413)
 
 
 def _refuse_nul_characters():
