@@ -26,7 +26,7 @@ def seed(app, n: int) -> None:
     from sqlalchemy import insert
 
     from webapp.db import db
-    from webapp.models import Agency, Assessment, PublishedGap, PublishedRecommendation, PublishedScore
+    from webapp.models import Agency, Assessment, PublishedGap, PublishedProfile, PublishedRecommendation, PublishedScore
 
     questionnaire = app.extensions["tna.questionnaire"]
     catalogue = app.extensions["tna.catalogue"]
@@ -36,7 +36,7 @@ def seed(app, n: int) -> None:
     sections = [s.id for s in questionnaire.sections]
     topics = [t.id for t in questionnaire.topics]
     parts = [(r.id, p.id, ",".join(p.audiences)) for r, p in catalogue.parts()]
-    agencies, assessments, scores, gaps, recs = [], [], [], [], []
+    agencies, assessments, profiles, scores, gaps, recs = [], [], [], [], [], []
     now = __import__("datetime").datetime(2026, 6, 1)
     for i in range(n // 2):
         agencies.append({"id": str(uuid.uuid4()), "country": rng.choice(countries), "name": f"Agency {i}",
@@ -47,6 +47,9 @@ def seed(app, n: int) -> None:
                             "questionnaire_id": questionnaire.id, "questionnaire_version": 1, "language": "en",
                             "status": "published", "created_at": now, "updated_at": now, "submitted_at": now,
                             "published_at": now, "version": 2})
+        agency = agencies[i % len(agencies)]
+        profiles.append({"assessment_id": aid, "name": agency["name"], "country": agency["country"],
+                         "agency_type": agency["agency_type"]})
         for s in sections:
             level = round(rng.uniform(0, 4), 2)
             scores.append({"assessment_id": aid, "section_id": s, "level": level, "gap": max(0.0, 3 - level)})
@@ -56,7 +59,7 @@ def seed(app, n: int) -> None:
             recs.append({"assessment_id": aid, "resource_id": r, "part_id": p, "priority": rng.choice(["high", "medium", "low"]),
                          "audiences": audiences, "adjusted": False})
     with app.app_context():
-        for model, rows in ((Agency, agencies), (Assessment, assessments), (PublishedScore, scores),
+        for model, rows in ((Agency, agencies), (Assessment, assessments), (PublishedProfile, profiles), (PublishedScore, scores),
                             (PublishedGap, gaps), (PublishedRecommendation, recs)):
             for start in range(0, len(rows), 5000):
                 db.session.execute(insert(model), rows[start:start + 5000])

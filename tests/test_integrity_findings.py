@@ -198,3 +198,61 @@ def test_an_oversized_chunked_body_gets_413_and_erases_nothing(app, browser, que
     status, _page = _post_chunked(app, browser, url, small)
     assert status == 302
     assert _saved(app, token)["agency_name"] == "Chunked Name"
+
+
+def test_a_new_draft_does_not_rewrite_what_was_published(app, questionnaire, people):
+    from tests.test_roles import assessment_id, publish_as_ta, submitted_assessment
+
+    profile = dict(PROFILE, agency_name="Coast Guard, as published", country="KE")
+    token = submitted_assessment(app, questionnaire, profile)
+    ta = sign_in_ta(app)
+    publish_as_ta(app, ta, assessment_id(app, token))
+    donor = sign_in_donor(app)
+    plan = donor.get("/portfolio/work-plan.csv").get_data(as_text=True)
+    assert "Coast Guard, as published" in plan
+
+    # A new draft for the same agency, changed through its private link alone.
+    official = Browser(app.test_client())
+    start_url = f"/a/{token}/"
+    assert official.get(start_url).status_code == 200
+    draft = _new_draft_for_same_agency(app, token)
+    url = f"/a/{draft}/section/profile"
+    official.get(url)
+    official.post(url, form_data(questionnaire.profile, dict(profile, agency_name="Renamed in a draft", country="GH",
+                                                          agency_type="customs")), status=302)
+
+    plan = donor.get("/portfolio/work-plan.csv").get_data(as_text=True)
+    assert "Coast Guard, as published" in plan and "Renamed in a draft" not in plan
+    assert "Renamed in a draft" not in donor.get("/portfolio/").get_data(as_text=True)
+    by_country = donor.get("/portfolio/work-plan.csv?country=KE").get_data(as_text=True)
+    assert "Coast Guard, as published" in by_country
+    assert "Coast Guard, as published" not in donor.get("/portfolio/work-plan.csv?country=GH").get_data(as_text=True)
+    assert "Coast Guard, as published" not in donor.get("/portfolio/work-plan.csv?agency_type=customs").get_data(as_text=True)
+
+
+def sign_in_ta(app):
+    from tests.test_roles import sign_in
+
+    return sign_in(app, "ta@x.test")
+
+
+def sign_in_donor(app):
+    from tests.test_roles import sign_in
+
+    return sign_in(app, "donor@x.test")
+
+
+def _new_draft_for_same_agency(app, token) -> str:
+    """A second assessment of the agency, as an official starts one for it."""
+    from sqlalchemy import select
+
+    from webapp.db import db
+    from webapp.models import Assessment
+
+    with app.app_context():
+        first = db.session.scalar(select(Assessment).where(Assessment.token == token))
+        draft = Assessment(agency_id=first.agency_id, questionnaire_id=first.questionnaire_id,
+                           questionnaire_version=first.questionnaire_version, language="en")
+        db.session.add(draft)
+        db.session.commit()
+        return draft.token

@@ -273,6 +273,19 @@ class PublishedScore(db.Model):
     gap: Mapped[float | None] = mapped_column()
 
 
+class PublishedProfile(db.Model):
+    """The agency as the assessment described it when it was published. The agency row follows
+    the latest draft; donors' figures and filters read this, so a later draft never rewrites
+    what was published."""
+
+    __tablename__ = "published_profile"
+
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    country: Mapped[str | None] = mapped_column(String(2), index=True)
+    agency_type: Mapped[str | None] = mapped_column(String(40), index=True)
+
+
 class PublishedGap(db.Model):
     __tablename__ = "published_gap"
 

@@ -14,7 +14,7 @@ from sqlalchemy import Select, distinct, extract, func, select
 from reports.regions import countries_in
 
 from .db import db
-from .models import Agency, Assessment, PublishedGap, PublishedRecommendation, PublishedScore
+from .models import Assessment, PublishedGap, PublishedProfile, PublishedRecommendation, PublishedScore
 from .status import PUBLISHED
 
 MIN_AGENCIES = 3
@@ -31,11 +31,11 @@ class Filters:
 def _published(query: Select, filters: Filters) -> Select:
     query = query.where(Assessment.status == PUBLISHED)
     if filters.region:
-        query = query.where(Agency.country.in_(sorted(countries_in(filters.region))))
+        query = query.where(PublishedProfile.country.in_(sorted(countries_in(filters.region))))
     if filters.country:
-        query = query.where(Agency.country == filters.country)
+        query = query.where(PublishedProfile.country == filters.country)
     if filters.agency_type:
-        query = query.where(Agency.agency_type == filters.agency_type)
+        query = query.where(PublishedProfile.agency_type == filters.agency_type)
     if filters.year:
         query = query.where(extract("year", Assessment.published_at) == filters.year)
     return query
@@ -44,12 +44,12 @@ def _published(query: Select, filters: Filters) -> Select:
 def heat_map(filters: Filters, by: str) -> dict[tuple[str, str], tuple[float, int]]:
     """(group, section) -> (mean level, agencies), for groups of at least MIN_AGENCIES agencies.
     `by` is "agency_type" or "country"."""
-    group = Agency.agency_type if by == "agency_type" else Agency.country
+    group = PublishedProfile.agency_type if by == "agency_type" else PublishedProfile.country
     agencies = func.count(distinct(Assessment.agency_id))
     query = (
         select(group, PublishedScore.section_id, func.avg(PublishedScore.level), agencies)
         .join(Assessment, Assessment.id == PublishedScore.assessment_id)
-        .join(Agency, Agency.id == Assessment.agency_id)
+        .join(PublishedProfile, PublishedProfile.assessment_id == Assessment.id)
         .where(PublishedScore.level.is_not(None))
         .group_by(group, PublishedScore.section_id)
         .having(agencies >= MIN_AGENCIES)
@@ -64,7 +64,7 @@ def frequent_gaps(filters: Filters, limit: int = 10) -> list[tuple[str, int, flo
     query = (
         select(PublishedGap.topic_id, agencies, func.avg(PublishedGap.gap))
         .join(Assessment, Assessment.id == PublishedGap.assessment_id)
-        .join(Agency, Agency.id == Assessment.agency_id)
+        .join(PublishedProfile, PublishedProfile.assessment_id == Assessment.id)
         .group_by(PublishedGap.topic_id)
         .having(agencies >= MIN_AGENCIES)
         .order_by(agencies.desc(), func.avg(PublishedGap.gap).desc())
@@ -80,7 +80,7 @@ def demand(filters: Filters, limit: int = 15) -> list[tuple[str, str, int, int]]
     query = (
         select(PublishedRecommendation.resource_id, PublishedRecommendation.part_id, agencies, high)
         .join(Assessment, Assessment.id == PublishedRecommendation.assessment_id)
-        .join(Agency, Agency.id == Assessment.agency_id)
+        .join(PublishedProfile, PublishedProfile.assessment_id == Assessment.id)
         .group_by(PublishedRecommendation.resource_id, PublishedRecommendation.part_id)
         .having(agencies >= MIN_AGENCIES)
         .order_by(agencies.desc(), high.desc())
@@ -89,20 +89,21 @@ def demand(filters: Filters, limit: int = 15) -> list[tuple[str, str, int, int]]
     return [(r, p, int(n), int(h)) for r, p, n, h in db.session.execute(_published(query, filters)).all()]
 
 
-def published(filters: Filters, limit: int = 50) -> tuple[list[tuple[Assessment, Agency]], int]:
+def published(filters: Filters, limit: int = 50) -> tuple[list[tuple[Assessment, PublishedProfile]], int]:
     """The latest published assessments, and how many there are in all."""
-    base = _published(select(Assessment, Agency).join(Agency, Agency.id == Assessment.agency_id), filters)
+    base = _published(select(Assessment, PublishedProfile).join(
+        PublishedProfile, PublishedProfile.assessment_id == Assessment.id), filters)
     total = db.session.scalar(select(func.count()).select_from(base.subquery()))
     rows = db.session.execute(base.order_by(Assessment.published_at.desc()).limit(limit)).all()
     return list(rows), int(total or 0)
 
 
-def work_plan(filters: Filters) -> list[tuple[Agency, Assessment, PublishedRecommendation]]:
+def work_plan(filters: Filters) -> list[tuple[PublishedProfile, Assessment, PublishedRecommendation]]:
     query = (
-        select(Agency, Assessment, PublishedRecommendation)
+        select(PublishedProfile, Assessment, PublishedRecommendation)
         .join(Assessment, Assessment.id == PublishedRecommendation.assessment_id)
-        .join(Agency, Agency.id == Assessment.agency_id)
-        .order_by(Agency.name, PublishedRecommendation.priority)
+        .join(PublishedProfile, PublishedProfile.assessment_id == Assessment.id)
+        .order_by(PublishedProfile.name, PublishedRecommendation.priority)
     )
     return list(db.session.execute(_published(query, filters)).all())
 

@@ -13,7 +13,7 @@ from reports.recommend import find_gaps, recommend
 
 from .db import db
 from .models import (
-    Adjustment, Agency, Assessment, AuditEvent, Comment, PublishedGap, PublishedRecommendation,
+    Adjustment, Agency, Assessment, AuditEvent, Comment, PublishedGap, PublishedProfile, PublishedRecommendation,
     PublishedScore, User, utcnow,
 )
 from .status import CLARIFICATION, PUBLISHED, REVIEWED, SUBMITTED
@@ -125,8 +125,10 @@ def publish(assessment: Assessment, author: User, questionnaire, catalogue) -> N
     scores = score(questionnaire, answers)
     computed = recommend(questionnaire, catalogue, scores, answers)
     final = apply_adjustments(computed, adjustment_specs(assessment), catalogue)
-    for table in (PublishedScore, PublishedGap, PublishedRecommendation):
+    for table in (PublishedScore, PublishedGap, PublishedRecommendation, PublishedProfile):
         db.session.execute(delete(table).where(table.assessment_id == assessment.id))
+    db.session.add(PublishedProfile(assessment_id=assessment.id, name=answers.get("agency_name"),
+                                    country=answers.get("country"), agency_type=answers.get("agency_type")))
     for section_id, sc in scores.sections.items():
         # A level drawn from too few answers is not published: donors would read it as a fact.
         if section_id != questionnaire.profile.id and sc.enough:
