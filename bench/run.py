@@ -223,15 +223,16 @@ def main() -> None:
     add("Baseline: bare Flask GET (req/s, p50/p99 ms)", f"{base.rate:.0f}  {base.p50:.1f}/{base.pct(99):.1f}")
     ratio = get.rate / base.rate
     get_tail = tail(measured["get"][1])
-    add("Wizard page GET (req/s, p50/p99 ms)", f"{get.rate:.0f}  {get.p50:.1f}/{get.pct(99):.1f}", f"{ratio:.2f}x ({spread('get')})", "≥ 0.13x")
-    add("  p99 / p50 within a window, GET", f"{get_tail:.2f}", "", "≤ 2")
-    checks += [("wizard GET ≥ 0.13× baseline", ratio >= 0.13), ("wizard GET p99 ≤ 2× p50", get_tail <= 2)]
+    add("Wizard page GET (req/s, p50/p99 ms)", f"{get.rate:.0f}  {get.p50:.1f}/{get.pct(99):.1f}", f"{ratio:.2f}x ({spread('get')})", "≥ 0.15x")
+    add("  p99 / p50 within a window, GET", f"{get_tail:.2f}", "", "≤ 3")
+    checks += [("wizard GET ≥ 0.15× baseline", ratio >= 0.15), ("wizard GET p99 ≤ 3× p50", get_tail <= 3)]
     ratio = post.rate / base.rate
     post_tail = tail(measured["post"][1])
-    add("Wizard page POST, validate + save (req/s, p50/p99 ms)", f"{post.rate:.0f}  {post.p50:.1f}/{post.pct(99):.1f}", f"{ratio:.2f}x ({spread('post')})", "≥ 0.30x")
-    add("  p99 / p50 within a window, POST", f"{post_tail:.2f}", "", "≤ 2")
-    checks += [("wizard POST ≥ 0.30× baseline", ratio >= 0.30), ("wizard POST p99 ≤ 2× p50", post_tail <= 2)]
-    add("  errors in GET / POST runs", f"{get.errors} / {post.errors}")
+    add("Wizard page POST, validate + save (req/s, p50/p99 ms)", f"{post.rate:.0f}  {post.p50:.1f}/{post.pct(99):.1f}", f"{ratio:.2f}x ({spread('post')})", "≥ 0.20x")
+    add("  p99 / p50 within a window, POST", f"{post_tail:.2f}", "", "≤ 3")
+    checks += [("wizard POST ≥ 0.20× baseline", ratio >= 0.20), ("wizard POST p99 ≤ 3× p50", post_tail <= 3)]
+    add("  errors in GET / POST runs", f"{get.errors} / {post.errors}", "", "0")
+    checks.append(("errors in GET and POST runs = 0", get.errors == 0 and post.errors == 0))
 
     # 3. PDF generation against a one-page WeasyPrint document, in this process.
     from pypdf import PdfReader
@@ -244,13 +245,13 @@ def main() -> None:
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
     full = statistics.median(_timed(lambda: render_pdf(report_html)) for _ in range(3))
     ratio = (full / pages) / one
-    add(f"Report PDF: {pages} pages, time per page vs one page (ms)", f"{full / pages * 1000:.0f} vs {one * 1000:.0f}", f"{ratio:.2f}x", "≤ 6x")
-    checks.append(("report PDF ≤ 6× one-page time per page", ratio <= 6))
+    add(f"Report PDF: {pages} pages, time per page vs one page (ms)", f"{full / pages * 1000:.0f} vs {one * 1000:.0f}", f"{ratio:.2f}x", "≤ 3x")
+    checks.append(("report PDF ≤ 3× one-page time per page", ratio <= 3))
 
     # 4. Repeat download of an unchanged, already rendered report (measured above, in turns).
     ratio = dl.rate / base.rate
-    add("Repeat download of a rendered PDF (req/s, p50 ms)", f"{dl.rate:.0f}  {dl.p50:.1f}", f"{ratio:.2f}x ({spread('download')})", "≥ 0.5x")
-    checks.append(("repeat download ≥ 0.5× baseline", ratio >= 0.5 and dl.errors == 0))
+    add("Repeat download of a rendered PDF (req/s, p50 ms)", f"{dl.rate:.0f}  {dl.p50:.1f}", f"{ratio:.2f}x ({spread('download')})", "≥ 0.4x")
+    checks.append(("repeat download ≥ 0.4× baseline", ratio >= 0.4 and dl.errors == 0))
 
     # 5. Wizard throughput while two reports render.
     stop = threading.Event()
@@ -275,8 +276,8 @@ def main() -> None:
     for t in renderers:
         t.join()
     ratio = busy.rate / get.rate
-    add(f"Wizard GET while 2 reports render ({rendered[0]} rendered)", f"{busy.rate:.0f}  {busy.p50:.1f}/{busy.pct(99):.1f}", f"{ratio:.2f}x", "≥ 0.7x unloaded")
-    checks.append(("wizard under two renders ≥ 0.7× unloaded", ratio >= 0.7))
+    add(f"Wizard GET while 2 reports render ({rendered[0]} rendered)", f"{busy.rate:.0f}  {busy.p50:.1f}/{busy.pct(99):.1f}", f"{ratio:.2f}x", "≥ 0.6x unloaded")
+    checks.append(("wizard under two renders ≥ 0.6× unloaded", ratio >= 0.6))
 
     # 7. A full journey by 50 officials, 10 at a time.
     officials: queue.Queue[int] = queue.Queue()

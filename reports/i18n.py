@@ -63,17 +63,6 @@ class Translator:
         return "rtl" if self.lang in RTL_LANGUAGES else "ltr"
 
 
-def load_locale_data() -> None:
-    """Read Babel's locale data for every language now: it is read on first use, and the
-    first read of a locale costs more than a whole page."""
-    for lang in LANGUAGES:
-        language_name(lang)
-        translator = Translator(lang)
-        translator.date(dt.date(2000, 1, 1))
-        translator.number(1.5, 1)
-        translator.percent(0.5)
-
-
 @lru_cache(maxsize=None)
 def language_name(lang: str) -> str:
     """The language's name in itself: English, Français, Español."""

@@ -91,7 +91,7 @@ def test_concurrent_write_to_the_same_row_is_detected(app, questionnaire):
 
     from webapp.db import db
     from webapp.models import Assessment
-    from webapp.store import create_assessment, save_answers, wizard_record
+    from webapp.store import create_assessment, get_by_token as wizard_record, save_answers
 
     with app.app_context():
         token = create_assessment(questionnaire).token
@@ -155,16 +155,15 @@ def test_worker_killed_in_the_middle_of_a_save_leaves_the_page_unsaved(app, brow
 def test_failure_inside_a_save_rolls_back_the_whole_page(app, browser, questionnaire, monkeypatch):
     token, answers = profile_done(browser, questionnaire)
     before = saved(app, token)
-    import webapp.store as store
+    from webapp.db import db
 
-    class Broken:
-        """Fails when the audit-trail row is written: after the version check, the agency and
-        the answers have been written in the same transaction."""
+    def broken_commit():
+        """Fails at the commit: the agency, the answers and the audit row have been written
+        in the same transaction by then."""
+        db.session.flush()
+        raise RuntimeError("disk full")
 
-        def __getattr__(self, name):
-            raise RuntimeError("disk full")
-
-    monkeypatch.setattr(store, "_INSERT_AUDIT", Broken())
+    monkeypatch.setattr(db.session, "commit", broken_commit)
     url = f"/a/{token}/section/profile"
     browser.get(url)
     data = form_data(questionnaire.profile, dict(answers))

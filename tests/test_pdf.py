@@ -193,80 +193,12 @@ def test_pdf_is_rendered_once_and_cached_until_the_answers_change(app, browser, 
         assert db.session.scalar(select(func.count()).select_from(RenderedReport)) == 1
 
 
-def test_a_server_keeps_a_local_copy_and_the_database_stays_the_source(app, browser, questionnaire, monkeypatch):
-    """A repeat download is sent from the server's own copy; a server without one (a fresh
-    instance folder, another machine) takes it from the database, not from a new render."""
-    import shutil
-    from pathlib import Path
-
-    from tests.helpers import PROFILE
-    from tests.test_journey import start, walk
-    import webapp.pdfcache as pdfcache
-
-    token = start(browser)
-    walk(browser, questionnaire, token, dict(PROFILE))
-    first = browser.get(f"/a/{token}/report.pdf")
-    key = first.headers["ETag"].strip('"')
-    copies = Path(app.instance_path) / "pdf-cache"
-    assert (copies / f"{key}.pdf").read_bytes() == first.data
-
-    def fail(*args):
-        raise AssertionError("should not be needed")
-
-    # With the local copy: neither the stored PDF nor a render is read.
-    monkeypatch.setattr(pdfcache, "stored_pdf", fail)
-    monkeypatch.setattr(pdfcache, "render_pdf_isolated", fail)
-    assert browser.get(f"/a/{token}/report.pdf").data == first.data
-    # A browser that holds the current version gets 304 without the PDF being read at all.
-    monkeypatch.setattr(pdfcache, "local_copy", fail)
-    assert browser.get(f"/a/{token}/report.pdf", status=304, headers={"If-None-Match": f'"{key}"'}).data == b""
-    monkeypatch.undo()
-
-    # Another server, with no copy yet: the PDF comes from the database and a copy is kept.
-    shutil.rmtree(copies)
-    monkeypatch.setattr(pdfcache, "render_pdf_isolated", fail)
-    assert browser.get(f"/a/{token}/report.pdf").data == first.data
-    assert (copies / f"{key}.pdf").is_file()
-
-
-def test_local_copies_are_bounded_and_a_failed_write_still_serves(app, monkeypatch, tmp_path):
-    import webapp.pdfcache as pdfcache
-
-    monkeypatch.setattr(pdfcache, "LOCAL_COPIES", 3)
-    copies = tmp_path / "pdf-cache-of-this-test"
-    monkeypatch.setattr(pdfcache, "_local_dir", lambda: copies)
-    with app.test_request_context():
-        for n in range(5):
-            pdfcache.keep_local_copy(f"{n:064x}", b"%PDF-" + bytes([n]))
-            os.utime(copies / f"{n:064x}.pdf", (1000 + n, 1000 + n))  # distinct ages
-        assert sorted(path.name[-6:] for path in copies.glob("*.pdf")) == ["02.pdf", "03.pdf", "04.pdf"]
-        assert not list(copies.glob("*.part"))
-        assert pdfcache.local_copy(f"{4:064x}") == b"%PDF-\x04"
-        assert pdfcache.local_copy(f"{0:064x}") is None
-
-        # A write that fails half-way leaves no partial file behind.
-        def full_disk(*args):
-            raise OSError(28, "No space left on device")
-
-        with monkeypatch.context() as patch:
-            patch.setattr(pdfcache.os, "replace", full_disk)
-            pdfcache.keep_local_copy("e" * 64, b"%PDF-")
-        assert not list(copies.glob("*.part")) and pdfcache.local_copy("e" * 64) is None
-
-        # The folder cannot be written: the copy is skipped with a warning, nothing fails.
-        for path in copies.iterdir():
-            path.unlink()
-        copies.rmdir()
-        copies.write_text("not a folder")
-        pdfcache.keep_local_copy("f" * 64, b"%PDF-")
-        assert pdfcache.local_copy("f" * 64) is None
-
-
 def _weakest(questionnaire, agency_type="immigration", borders=("land", "sea", "air")):
     from tests.test_scenarios import fill_answers
 
     return fill_answers(questionnaire, {"name": "Weakest agency", "agency_type": agency_type,
                                         "borders": list(borders), "fill": "weak"})
+
 
 
 def test_the_weakest_realistic_agency_gets_at_most_twelve_pages_before_the_annex(questionnaire, catalogue):

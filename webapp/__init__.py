@@ -11,7 +11,7 @@ from reports.catalogue import DEFAULT_CATALOGUE, load_definitions
 from questionnaires import DEFAULT_QUESTIONNAIRE
 
 from . import config
-from .db import db, init_request_connection, migrate
+from .db import db, migrate
 from .pdfcache import definitions_digest
 
 csrf = CSRFProtect()
@@ -36,21 +36,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
-    turns = int(app.config.get("TNA_REQUEST_TURNS") or 0)
-    if turns > 0:
-        from .turns import Turns
-
-        app.wsgi_app = Turns(app.wsgi_app, turns)  # type: ignore[method-assign]
-
     app.wsgi_app = BoundedChunkedBody(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])  # type: ignore[method-assign]
     app.before_request(_refuse_oversized_bodies)
     app.before_request(_refuse_nul_characters)
 
-    from .sessions import IdleTimeoutSessionInterface
-
-    app.session_interface = IdleTimeoutSessionInterface()
     db.init_app(app)
-    init_request_connection(app)
     migrate.init_app(app, db, directory=str(config.ROOT / "migrations"))
     csrf.init_app(app)
 
@@ -72,45 +62,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _template_helpers(app)
     app.after_request(_idle_session)
     app.after_request(_security_headers)
-    app.extensions["tna.warm_up"] = lambda: warm_up(app)
-    app.extensions["tna.close"] = lambda: close_connections(app)
     return app
-
-
-def warm_up(app: Flask) -> None:
-    """Do once what every worker would otherwise do on its first requests: compile the page
-    templates and the prepared statements, build the section forms, load the translations and
-    Babel's locale data. A recycled worker then serves its first page as fast as its
-    hundredth, and the others do not queue behind it. Called by a server that
-    forks workers from one loaded application; it opens no database connection, and closes
-    any that is open, so no connection is shared across a fork."""
-    from flask_babel import get_translations
-
-    from reports.i18n import LANGUAGES, load_locale_data, translations
-
-    from .forms import warm_up_forms
-    from .store import PREPARED
-
-    for name in app.jinja_env.list_templates():
-        if name.endswith(".html"):
-            app.jinja_env.get_template(name)
-    for lang in LANGUAGES:
-        translations(lang)
-        warm_up_forms(app.extensions["tna.questionnaire"], lang)
-        with app.test_request_context(headers={"Cookie": f"lang={lang}"}):
-            get_translations()
-    load_locale_data()
-    with app.app_context():
-        for prepared in PREPARED:
-            prepared.compiled(db.engine.dialect)  # this needs the dialect, not a connection
-    close_connections(app)
-
-
-def close_connections(app: Flask) -> None:
-    """Close the pooled database connections of this process."""
-    with app.app_context():
-        for engine in db.engines.values():
-            engine.dispose()
 
 
 class BoundedChunkedBody:

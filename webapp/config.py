@@ -55,8 +55,6 @@ def from_environment() -> dict:
         # Every message a form shows comes from our own catalogue; WTForms' own catalogue
         # would otherwise be read from disk for every form built.
         "WTF_I18N_ENABLED": False,
-        # Requests per worker that compute at once (see webapp/turns.py); 0 leaves it to threads.
-        "TNA_REQUEST_TURNS": int(os.environ.get("TNA_REQUEST_TURNS") or 0),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Behind HTTPS, set TNA_HTTPS=1: cookies get the Secure flag and HSTS is sent.

@@ -147,11 +147,6 @@ def _form_class(section: Section, lang: str) -> type[SectionForm]:
     return Form
 
 
-def warm_up_forms(questionnaire, lang: str) -> None:
-    for section in questionnaire.all_sections():
-        _form_class(section, lang)
-
-
 def _initial(question: Question, value: Any) -> Any:
     if value is None:
         return [] if question.type == "multiple" else None

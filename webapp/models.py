@@ -8,7 +8,7 @@ import secrets
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, Double, ForeignKey, Integer, LargeBinary, String, UniqueConstraint, bindparam, select
+from sqlalchemy import JSON, Double, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import db
@@ -35,42 +35,6 @@ def answered(rows: dict[str, Any]) -> dict[str, Any]:
     return {qid: row.value for qid, row in rows.items() if row.value is not None}
 
 
-class AnswerCache:
-    """The stored answers of an assessment, read with one query and kept until the next save.
-    Shared by the ORM Assessment and the lighter record the wizard pages load."""
-
-    def answer_rows(self) -> dict[str, Any]:
-        """Question id -> stored row (id, value, revision, confidential), read with one query
-        and kept until the next save."""
-        rows = self.__dict__.get("_rows")
-        if rows is None:
-            result = self._connection().execute(_ANSWER_ROWS, {"assessment_id": self.id})
-            rows = self.__dict__["_rows"] = {row.question_id: row for row in result}
-            self.__dict__["_values"] = answered(rows)
-        return rows
-
-    def _connection(self):
-        return db.session.connection()
-
-    def answer_values(self) -> dict[str, Any]:
-        """Question id -> stored value."""
-        values = self.__dict__.get("_values")
-        if values is None:
-            self.answer_rows()
-            values = self.__dict__["_values"]
-        return dict(values)
-
-    def remember_values(self, values: dict[str, Any]) -> None:
-        """The values just saved; the rows (with their new ids and revisions) are read again
-        only if asked for."""
-        self.__dict__.pop("_rows", None)
-        self.__dict__["_values"] = dict(values)
-
-    def forget_values(self) -> None:
-        self.__dict__.pop("_rows", None)
-        self.__dict__.pop("_values", None)
-
-
 class Agency(db.Model):
     __tablename__ = "agency"
 
@@ -83,7 +47,7 @@ class Agency(db.Model):
     assessments: Mapped[list[Assessment]] = relationship(back_populates="agency")
 
 
-class Assessment(AnswerCache, db.Model):
+class Assessment(db.Model):
     __tablename__ = "assessment"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
@@ -111,6 +75,14 @@ class Assessment(AnswerCache, db.Model):
 
     __table_args__ = (UniqueConstraint("creation_key", name="uq_assessment_creation_key"),)
     __mapper_args__ = {"version_id_col": version}
+
+    def answer_rows(self) -> dict[str, Answer]:
+        """Question id -> stored answer row, cleared ones included."""
+        return {row.question_id: row for row in self.answers}
+
+    def answer_values(self) -> dict[str, Any]:
+        """Question id -> stored value."""
+        return answered(self.answer_rows())
 
     @property
     def submitted(self) -> bool:
@@ -145,13 +117,6 @@ class Answer(db.Model):
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
 
 
-# Built once: the wizard runs this on every page, and a prebuilt Core statement costs a
-# fraction of building an ORM query each time.
-_ANSWER_ROWS = (
-    select(Answer.__table__.c.id, Answer.__table__.c.question_id, Answer.__table__.c.value,
-           Answer.__table__.c.revision, Answer.__table__.c.confidential)
-    .where(Answer.__table__.c.assessment_id == bindparam("assessment_id"))
-)
 
 ROLES = ("official", "ta", "donor", "admin")
 

@@ -4,29 +4,21 @@ The key covers everything a PDF depends on: the assessment and its version (ever
 it), the language, and a digest of the questionnaire, the catalogue and the report templates and
 styles. An unchanged report is rendered once; a repeat download reads one row.
 
-Since a key names exactly one PDF, forever, each server also keeps a copy of the PDFs it has
-served in its instance folder (pdf-cache/<key>.pdf). A repeat download then reads the
-assessment's version from the database and sends the file; the database stays the one
-source, and a server that has no copy yet takes it from there.
+A browser that holds the current key (ETag) gets 304 without the PDF being read.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import current_app, has_request_context, request
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import delete, select
 
 from reports.isolated import render_pdf_isolated
 
 from .db import db
 from .models import Assessment, RenderedReport
-from .turns import waiting
 
 REPORTS_DIR = Path(__file__).resolve().parent.parent / "reports"
 
@@ -72,73 +64,21 @@ def _key(assessment_id: str, version: int, language: str, digest: str) -> str:
     return hashlib.sha256(f"{assessment_id}:{version}:{language}:{digest}".encode()).hexdigest()
 
 
-# Prebuilt Core statements: a repeat download runs only these two.
-_VERSION_BY_TOKEN = select(Assessment.__table__.c.id, Assessment.__table__.c.version).where(
-    Assessment.__table__.c.token == bindparam("token")
-)
-_PDF_BY_KEY = select(RenderedReport.__table__.c.pdf).where(RenderedReport.__table__.c.key == bindparam("key"))
 
 
 def current_key(token: str, language: str, digest: str) -> tuple[str, str] | None:
-    """The fast path of a repeat download: (cache key, reference) of the report as it stands
-    now, from one small query with no ORM objects; None when the link is unknown."""
-    # A connection of its own, without an ORM session: nothing here needs one.
-    with db.engine.connect() as connection:
-        row = connection.execute(_VERSION_BY_TOKEN, {"token": token}).first()
+    """(cache key, reference) of the report as it stands now; None when the link is unknown."""
+    row = db.session.execute(select(Assessment.id, Assessment.version).where(Assessment.token == token)).first()
     return None if row is None else (_key(row.id, row.version, language, digest), Assessment.reference_for(row.id))
 
 
 def stored_pdf(key: str) -> bytes | None:
-    with db.engine.connect() as connection:
-        return connection.execute(_PDF_BY_KEY, {"key": key}).scalar()
-
-
-# Local copies kept per server; the oldest go first beyond this many.
-LOCAL_COPIES = 200
-
-
-def _local_dir() -> Path:
-    return Path(current_app.instance_path) / "pdf-cache"
-
-
-def local_copy(key: str) -> bytes | None:
-    try:
-        return (_local_dir() / f"{key}.pdf").read_bytes()
-    except OSError:
-        return None
-
-
-def keep_local_copy(key: str, pdf: bytes) -> None:
-    """Write the copy atomically (workers may race for the same key), then drop the oldest
-    copies beyond LOCAL_COPIES. A copy that cannot be written is only a missed shortcut."""
-    folder = _local_dir()
-    temporary = None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
-        with os.fdopen(handle, "wb") as out:
-            out.write(pdf)
-        os.replace(temporary, folder / f"{key}.pdf")
-    except OSError:
-        current_app.logger.warning("could not keep a local copy of PDF %s", key, exc_info=True)
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-        return
-    copies = []
-    for path in folder.glob("*.pdf"):
-        with contextlib.suppress(FileNotFoundError):  # another worker may be pruning too
-            copies.append((path.stat().st_mtime, path))
-    for _, old in sorted(copies)[:-LOCAL_COPIES]:
-        with contextlib.suppress(FileNotFoundError):
-            old.unlink()
+    return db.session.scalar(select(RenderedReport.pdf).where(RenderedReport.key == key))
 
 
 def render_and_store(assessment: Assessment, key: str, html: Callable[[], str]) -> bytes:
-    document = html()
-    # The render runs in a child process; meanwhile this worker serves other requests.
-    with waiting(request.environ if has_request_context() else {}):
-        pdf = render_pdf_isolated(document)
+    # The render runs in a child process at low priority; its memory is returned when it ends.
+    pdf = render_pdf_isolated(html())
     # Renders of older versions can never be asked for again; other languages of this version can.
     db.session.execute(
         delete(RenderedReport).where(

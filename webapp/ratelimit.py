@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
-from .db import db, write_lock
+from .db import db
 from .models import RateLimitCounter
 
 _COUNTERS = RateLimitCounter.__table__
@@ -43,7 +43,7 @@ class DatabaseStorage(Storage):
         statement = statement.on_conflict_do_update(
             index_elements=[_COUNTERS.c.key], set_={"count": _COUNTERS.c.count + amount},
         ).returning(_COUNTERS.c.count)
-        with write_lock(), engine.begin() as connection:
+        with engine.begin() as connection:
             # Windows that have passed start again from nothing; this also keeps the table small.
             connection.execute(delete(_COUNTERS).where(_COUNTERS.c.expires_at <= now))
             return connection.execute(statement).scalar_one()
@@ -69,11 +69,11 @@ class DatabaseStorage(Storage):
         return True
 
     def reset(self) -> int | None:
-        with write_lock(), db.engine.begin() as connection:
+        with db.engine.begin() as connection:
             removed = connection.execute(select(func.count()).select_from(_COUNTERS)).scalar_one()
             connection.execute(delete(_COUNTERS))
         return removed
 
     def clear(self, key: str) -> None:
-        with write_lock(), db.engine.begin() as connection:
+        with db.engine.begin() as connection:
             connection.execute(delete(_COUNTERS).where(_COUNTERS.c.key == key))

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from flask import abort
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from questionnaires import Questionnaire
 from questionnaires.answers import is_empty
 
-from .db import db, request_connection, write_lock
-from .models import answered, Agency, Answer, AnswerCache, Assessment, AuditEvent, Comment, utcnow
-from .prepared import Prepared
+from .db import db
+from .models import Agency, Answer, Assessment, AuditEvent, Comment, utcnow
 from .status import CLARIFICATION, SUBMITTED
 
 TOKEN_MAX = 64
@@ -39,8 +37,7 @@ def create_assessment(
     )
     db.session.add(assessment)
     try:
-        with write_lock():
-            db.session.commit()
+        db.session.commit()
     except IntegrityError:
         # Both clicks raced past the lookup: the other one won.
         db.session.rollback()
@@ -49,30 +46,6 @@ def create_assessment(
 
 
 _BY_TOKEN = select(Assessment).where(Assessment.token == bindparam("token"))
-_ANSWERS = Answer.__table__
-# The statements every save runs, with every column given: see prepared.py.
-_INSERT_ANSWER = Prepared(insert(_ANSWERS).values(
-    assessment_id=bindparam("assessment_id"), question_id=bindparam("question_id"), value=bindparam("value"),
-    revision=bindparam("revision"), confidential=bindparam("confidential"), updated_at=bindparam("now"),
-))
-_UPDATE_ANSWER = Prepared(
-    update(_ANSWERS).where(_ANSWERS.c.id == bindparam("row_id"))
-    .values(value=bindparam("value"), revision=bindparam("revision"), confidential=bindparam("confidential"),
-            updated_at=bindparam("now"))
-)
-_INSERT_AUDIT = Prepared(insert(AuditEvent.__table__).values(
-    assessment_id=bindparam("assessment_id"), actor_id=bindparam("actor_id"), action=bindparam("action"),
-    before=bindparam("before"), after=bindparam("after"), at=bindparam("now"),
-))
-_AGENCIES = Agency.__table__
-_INSERT_AGENCY = insert(_AGENCIES)
-_ASSESSMENTS = Assessment.__table__
-_CLAIM = Prepared(
-    update(_ASSESSMENTS)
-    .where(_ASSESSMENTS.c.id == bindparam("assessment_id"), _ASSESSMENTS.c.version == bindparam("old_version"))
-    .values(version=bindparam("new_version"), updated_at=bindparam("now"), language=bindparam("language"),
-            agency_id=bindparam("agency_id"))
-)
 
 
 def link_token(token: str) -> str:
@@ -91,67 +64,15 @@ def get_by_token(token: str) -> Assessment:
     return assessment
 
 
-class WizardRecord(AnswerCache):
-    """What a wizard page reads and writes of an assessment, loaded as a plain row.
-
-    A wizard page is the app's most frequent request. Loading an ORM object (and putting it
-    away at the end of the request) cost it more than any query it runs; this record holds
-    the same fields, with the same answer cache, and save_answers keeps it up to date.
-    """
-
-    FIELDS = ("id", "token", "version", "status", "language", "agency_id")
-
-    def __init__(self, **fields: Any):
-        self.__dict__.update(fields)
-
-    submitted = Assessment.submitted
-
-    def _connection(self):
-        return request_connection()
+def reload(assessment: Assessment) -> None:
+    """Read the assessment and its answers again, after a save lost to a concurrent one."""
+    db.session.rollback()
+    db.session.refresh(assessment)
+    db.session.refresh(assessment, ["answers"])
 
 
-# The record and its answers in one query: one row per answer, or a single row with no answer.
-# Answer columns keep their names, so each row serves as the answer row of the answer cache.
-_RECORD_PREFIX = "assessment_"
-_RECORD_WITH_ANSWERS = Prepared(
-    select(
-        *(_ASSESSMENTS.c[name].label(_RECORD_PREFIX + name) for name in WizardRecord.FIELDS),
-        _ANSWERS.c.id, _ANSWERS.c.question_id, _ANSWERS.c.value, _ANSWERS.c.revision, _ANSWERS.c.confidential,
-    )
-    .select_from(_ASSESSMENTS.outerjoin(_ANSWERS, _ANSWERS.c.assessment_id == _ASSESSMENTS.c.id))
-    .where(_ASSESSMENTS.c.token == bindparam("token"))
-)
-
-# Compiled by the warm-up before a server forks its workers.
-PREPARED = (_RECORD_WITH_ANSWERS, _CLAIM, _UPDATE_ANSWER, _INSERT_ANSWER, _INSERT_AUDIT)
-
-
-def _record_fields(token: str) -> dict[str, Any]:
-    """The record's fields, with its answer rows under "_rows", or a 404."""
-    rows = _RECORD_WITH_ANSWERS.rows(request_connection(), {"token": link_token(token)})
-    if not rows:
-        abort(404)
-    first = rows[0]
-    fields = {name: getattr(first, _RECORD_PREFIX + name) for name in WizardRecord.FIELDS}
-    fields["_rows"] = {row.question_id: row for row in rows if row.question_id is not None}
-    fields["_values"] = answered(fields["_rows"])
-    return fields
-
-
-def wizard_record(token: str) -> WizardRecord:
-    """The wizard's view of the assessment behind a private link, with its answers, or a 404."""
-    return WizardRecord(**_record_fields(token))
-
-
-def reload(assessment: WizardRecord) -> None:
-    """Read the record again, after a save lost to a concurrent one."""
-    assessment.forget_values()
-    assessment.__dict__.update(_record_fields(assessment.token))
-
-
-def answer_rows(assessment: AnswerCache, question_ids) -> dict[str, Any]:
-    """The stored rows of these questions (id, value, revision, confidential), from the one
-    read of the assessment's answers that the page already made."""
+def answer_rows(assessment: Assessment, question_ids) -> dict[str, Any]:
+    """The stored rows of these questions (value, revision, confidential)."""
     rows = assessment.answer_rows()
     return {qid: rows[qid] for qid in question_ids if qid in rows}
 
@@ -192,89 +113,64 @@ def clarifications(assessment: Assessment, section_id: str) -> list[Comment]:
 
 
 def save_answers(
-    assessment: WizardRecord, values: Mapping[str, Any], confidential: Mapping[str, bool] | None = None,
+    assessment: Assessment, values: Mapping[str, Any], confidential: Mapping[str, bool] | None = None,
     existing: Mapping[str, Any] | None = None, language: str | None = None,
 ) -> None:
-    """Upsert answers; an empty value removes the stored answer. One transaction, committed
-    on the request's connection.
+    """Write these answers in one transaction; an empty value clears the stored answer.
 
-    The assessment's version column goes up by one with every save; a concurrent save of the
-    same assessment makes this one fail with StaleDataError instead of overwriting it.
+    The assessment's version column goes up by one with every save (SQLAlchemy's version
+    counter): a concurrent save of the same assessment makes this one fail with
+    StaleDataError instead of overwriting it. Each answer written records the version that
+    wrote it, so a page shown at an older version can tell what changed since.
     """
-    stored = assessment.answer_values()
-    if existing is None:
-        existing = answer_rows(assessment, values)
+    rows = assessment.answer_rows() if existing is None else dict(existing)
     revision = assessment.version + 1
-    language = language or assessment.language
     confidential = confidential or {}
-    before = {qid: existing[qid].value if qid in existing else None for qid in values}
-    changed = sorted(qid for qid, value in values.items() if before[qid] != (None if is_empty(value) else value))
-    updates, inserts = [], []
     now = utcnow()
+    before = {qid: rows[qid].value if qid in rows else None for qid in values}
+    changed = sorted(qid for qid, value in values.items() if before[qid] != (None if is_empty(value) else value))
     for question_id, value in values.items():
-        row = existing.get(question_id)
+        row = rows.get(question_id)
         if is_empty(value):
             if row is not None and row.value is not None:
-                # Cleared, not deleted: the row keeps the revision that cleared it.
-                updates.append({"row_id": row.id, "value": None, "confidential": row.confidential,
-                                "now": now, "revision": revision})
+                # Cleared, not deleted: the row keeps the version that cleared it.
+                row.value, row.revision, row.updated_at = None, revision, now
         elif row is None:
-            inserts.append({"assessment_id": assessment.id, "question_id": question_id, "value": value,
-                            "revision": revision, "confidential": bool(confidential.get(question_id)), "now": now})
+            assessment.answers.append(Answer(question_id=question_id, value=value, revision=revision,
+                                             confidential=bool(confidential.get(question_id)), updated_at=now))
         else:
             secret = bool(confidential[question_id]) if question_id in confidential else row.confidential
+            # A change of the confidential mark is a change too: a stale tab must see it.
             if row.value != value or secret != row.confidential:
-                # A change of the confidential mark is a change too: a stale tab must see it.
-                updates.append({"row_id": row.id, "value": value, "confidential": secret, "now": now,
-                                "revision": revision})
-
-    agency_id, agency_changes = assessment.agency_id, _agency_changes(values)
-    audit = {
-        "assessment_id": assessment.id, "actor_id": _actor_id(), "action": "answers changed",
-        "before": {q: before[q] for q in changed}, "after": {q: values[q] for q in changed}, "now": now,
-    }
-    assessment.forget_values()
-    connection = request_connection()
-    with write_lock():
-        if agency_changes and agency_id is None:
-            agency_id = str(uuid.uuid4())
-            connection.execute(_INSERT_AGENCY, dict(agency_changes, id=agency_id, created_at=now))
-        elif agency_changes:
-            connection.execute(update(_AGENCIES).where(_AGENCIES.c.id == agency_id).values(**agency_changes))
-        # The version check: a concurrent save of this assessment has moved the version on, and
-        # this one then writes nothing.
-        claimed = _CLAIM.run(connection, {
-            "assessment_id": assessment.id, "old_version": assessment.version, "new_version": revision,
-            "now": now, "language": language, "agency_id": agency_id,
-        })
-        if claimed != 1:
-            connection.rollback()
-            raise StaleDataError(f"assessment {assessment.id} was saved by someone else")
-        if updates:
-            _UPDATE_ANSWER.run(connection, updates)
-        if inserts:
-            _INSERT_ANSWER.run(connection, inserts)
-        if changed:
-            _INSERT_AUDIT.run(connection, audit)
-        connection.commit()
-    # The record in memory follows the row, without reading it back.
-    assessment.__dict__.update(version=revision, agency_id=agency_id, language=language)
-    # The version check above guarantees nobody else wrote in between: the stored answers are
-    # now exactly the earlier ones with these values applied.
-    for question_id, value in values.items():
-        if is_empty(value):
-            stored.pop(question_id, None)
-        else:
-            stored[question_id] = value
-    assessment.remember_values(stored)
+                row.value, row.confidential, row.revision, row.updated_at = value, secret, revision, now
+    _follow_agency(assessment, values)
+    # Touching the assessment row makes the version check run even when only answers changed.
+    assessment.updated_at = now
+    assessment.language = language or assessment.language
+    if changed:
+        db.session.add(AuditEvent(assessment_id=assessment.id, actor_id=_actor_id(), action="answers changed",
+                                  before={q: before[q] for q in changed}, after={q: values[q] for q in changed}, at=now))
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise
 
 
 AGENCY_FIELDS = {"country": "country", "agency_name": "name", "agency_type": "agency_type"}
 
 
-def _agency_changes(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The agency row follows the profile answers."""
-    return {column: values[qid] or None for qid, column in AGENCY_FIELDS.items() if qid in values}
+def _follow_agency(assessment: Assessment, values: Mapping[str, Any]) -> None:
+    """The agency row follows the profile answers of its latest draft (what was published is
+    kept apart, in PublishedProfile)."""
+    changes = {column: values[qid] or None for qid, column in AGENCY_FIELDS.items() if qid in values}
+    if not changes:
+        return
+    if assessment.agency is None:
+        assessment.agency = Agency(**changes)
+    else:
+        for column, value in changes.items():
+            setattr(assessment.agency, column, value)
 
 
 def submit(assessment: Assessment) -> None:
@@ -284,8 +180,7 @@ def submit(assessment: Assessment) -> None:
                               before={"status": assessment.status}, after={"status": SUBMITTED}))
     assessment.status = SUBMITTED
     assessment.submitted_at = utcnow()
-    with write_lock():
-        db.session.commit()
+    db.session.commit()
 
 
 def _actor_id() -> str | None:

@@ -15,7 +15,8 @@ from questionnaires.answers import is_empty
 from .forms import SectionForm, field_name, problem_text, read_answer, section_form
 from sqlalchemy.orm.exc import StaleDataError
 
-from .store import WizardRecord, answer_rows, newer_answers, reload, save_answers
+from .models import Assessment
+from .store import answer_rows, newer_answers, reload, save_answers
 
 NOT_STARTED = "not-started"
 IN_PROGRESS = "in-progress"
@@ -107,13 +108,13 @@ class PageResult:
         return section_form(self.section, self.lang, formdata=self.formdata, data=self.data)
 
 
-def blank_page(section: Section, assessment: WizardRecord, lang: str) -> PageResult:
+def blank_page(section: Section, assessment: Assessment, lang: str) -> PageResult:
     answers = assessment.answer_values()
     return PageResult(section, lang, section.visible_questions(answers), assessment.version, data=answers)
 
 
 def submit_page(
-    section: Section, assessment: WizardRecord, formdata: Any, shown: set[str], require: bool,
+    section: Section, assessment: Assessment, formdata: Any, shown: set[str], require: bool,
     base_version: int, lang: str,
 ) -> PageResult:
     """Check each question that applies, in order, and save every acceptable answer.

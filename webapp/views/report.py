@@ -77,16 +77,12 @@ def pdf(token: str):
     # A key names one PDF forever: a browser that holds it has the report as it stands.
     if request.if_none_match.contains(key):
         return Response(status=304, headers=headers)
-    data = pdfcache.local_copy(key)
-    if data is not None:
-        return Response(data, mimetype="application/pdf", headers=headers)
     data = pdfcache.stored_pdf(key)
     if data is None:
         assessment = store.get_by_token(token)
         key = pdfcache.cache_key(assessment, lang, digest)
         data = pdfcache.render_and_store(assessment, key, lambda: render_document(_report(assessment, lang)))
         headers = _pdf_headers(key, reference)
-    pdfcache.keep_local_copy(key, data)
     return Response(data, mimetype="application/pdf", headers=headers)
 
 

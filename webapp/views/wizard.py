@@ -64,7 +64,7 @@ def overview(token: str):
 
 @bp.route("/a/<token>/section/<section_id>", methods=["GET", "POST"])
 def section(token: str, section_id: str):
-    assessment = store.wizard_record(token)
+    assessment = store.get_by_token(token)
     q = questionnaire()
     current = applicable_section(q, assessment.answer_values(), section_id)
     if current is None:
