@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test validate bench audit clean check-system translations
+.PHONY: run serve test lint validate bench audit clean check-system translations
 
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
@@ -60,9 +60,14 @@ bench: $(STAMP) $(MO_FILES)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/portfolio.py
 
-test: check-system $(STAMP) $(MO_FILES)
+test: check-system $(STAMP) $(MO_FILES) lint
 	$(BIN)/python -m pytest -q
 	@scripts/test-postgres.sh $(BIN)/python
+
+# ruff on everything; mypy in strict mode on the engine (questionnaires/ and reports/).
+lint: $(STAMP)
+	$(BIN)/ruff check questionnaires reports webapp tests bench scripts
+	$(BIN)/mypy questionnaires reports
 
 validate: $(STAMP) $(MO_FILES)
 	$(BIN)/tna validate

@@ -217,7 +217,7 @@ def main() -> None:
     base, get, post, dl = (measured[name][0] for name in ("base", "get", "post", "download"))
 
     def spread(name):
-        ratios = sorted(r.rate / b.rate for r, b in zip(measured[name][1], measured["base"][1]))
+        ratios = sorted(r.rate / b.rate for r, b in zip(measured[name][1], measured["base"][1], strict=True))
         return f"windows {ratios[0]:.2f}–{ratios[-1]:.2f}"
 
     add("Baseline: bare Flask GET (req/s, p50/p99 ms)", f"{base.rate:.0f}  {base.p50:.1f}/{base.pct(99):.1f}")

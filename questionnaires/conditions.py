@@ -78,7 +78,7 @@ class Answered:
 @dataclass(frozen=True)
 class Logical:
     op: str
-    items: tuple["Condition", ...]
+    items: tuple[Condition, ...]
 
     def evaluate(self, answers: Mapping[str, Any]) -> bool:
         return LOGICAL[self.op](item.evaluate(answers) for item in self.items)
@@ -90,7 +90,7 @@ class Logical:
 
 @dataclass(frozen=True)
 class Not:
-    item: "Condition"
+    item: Condition
 
     def evaluate(self, answers: Mapping[str, Any]) -> bool:
         return not self.item.evaluate(answers)

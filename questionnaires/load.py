@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -134,7 +135,7 @@ def _check_refs(condition: Any, known: dict[str, Question], path: str) -> list[s
     return problems
 
 
-def _walk(condition: Any):
+def _walk(condition: Any) -> Iterator[Any]:
     yield condition
     for child in getattr(condition, "items", ()):
         yield from _walk(child)

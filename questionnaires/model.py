@@ -56,8 +56,7 @@ class Conditional(Frozen):
         return self._condition
 
     def holds(self, answers: Mapping[str, Any]) -> bool:
-        # Read the private attribute directly: this runs for every question on every page.
-        condition = self.__pydantic_private__["_condition"]
+        condition = self._condition
         return condition is None or condition.evaluate(answers)
 
 
@@ -78,7 +77,7 @@ class Question(Conditional):
     dont_know: bool = False
 
     @model_validator(mode="after")
-    def _check(self) -> "Question":
+    def _check(self) -> Question:
         self._compile(self.show_if)
         if self.type in ("single", "multiple") and not self.options:
             raise ValueError(f"a '{self.type}' question needs options")
@@ -121,10 +120,9 @@ class Question(Conditional):
 
     def choices(self) -> tuple[Option, ...]:
         """Every choice offered, with "Don't know" and "Not applicable" on scored questions."""
-        cached = self.__pydantic_private__["_choices"]
-        if cached is None:
-            cached = self._choices = tuple(self._build_choices())
-        return cached
+        if self._choices is None:
+            self._choices = tuple(self._build_choices())
+        return self._choices
 
     def _build_choices(self) -> list[Option]:
         if self.type == "yesno":
@@ -150,7 +148,7 @@ class Section(Conditional):
     questions: tuple[Question, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _check(self) -> "Section":
+    def _check(self) -> Section:
         self._compile(self.applies_if)
         return self
 
@@ -169,7 +167,7 @@ class Topic(Conditional):
     core_if: dict[str, Any] | None = None
 
     @model_validator(mode="after")
-    def _check(self) -> "Topic":
+    def _check(self) -> Topic:
         self._compile(self.core_if)
         return self
 

@@ -30,8 +30,8 @@ def answer_level(question: Question, value: Any) -> int | None:
     if not question.scored or value in (None, "", []):
         return None
     if question.type == "multiple":
-        levels = [question.choice(v).level for v in value if question.choice(v) is not None]
-        known = [lvl for lvl in levels if lvl is not None]
+        chosen = [question.choice(v) for v in value]
+        known = [o.level for o in chosen if o is not None and o.level is not None]
         return max(known) if known else None
     option = question.choice(value)
     return option.level if option is not None else None

@@ -13,7 +13,7 @@ REQUIRED_LANGUAGES = ("fr", "es")
 LANGUAGE_NAMES = {"fr": "French", "es": "Spanish", "en": "English"}
 
 
-def texts(obj: Any, loc: tuple = ()) -> Iterator[tuple[tuple, dict[str, str]]]:
+def texts(obj: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], dict[str, str]]]:
     """Every piece of readable text in a loaded definition, with its location."""
     if isinstance(obj, BaseModel):
         for name in type(obj).model_fields:
@@ -31,7 +31,7 @@ def texts(obj: Any, loc: tuple = ()) -> Iterator[tuple[tuple, dict[str, str]]]:
 
 def missing_translations(
     definition: BaseModel, path: str, languages: tuple[str, ...] = REQUIRED_LANGUAGES,
-    exempt: tuple[tuple, ...] = (),
+    exempt: tuple[tuple[Any, ...], ...] = (),
 ) -> list[str]:
     """'file: path: no French text' for each text without each language.
 
@@ -48,5 +48,5 @@ def missing_translations(
     return problems
 
 
-def _matches(loc: tuple, pattern: tuple) -> bool:
-    return len(loc) == len(pattern) and all(p is None or p == part for p, part in zip(pattern, loc))
+def _matches(loc: tuple[Any, ...], pattern: tuple[Any, ...]) -> bool:
+    return len(loc) == len(pattern) and all(p is None or p == part for p, part in zip(pattern, loc, strict=True))

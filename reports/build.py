@@ -413,7 +413,7 @@ def _plan(recs: list[Recommendation], views: tuple[RecommendationView, ...], lan
     """Who should take what, first: one group per audience, high priority first."""
     groups = []
     for audience in AUDIENCES:
-        items = [v for rec, v in zip(recs, views) if audience in rec.part.audiences]
+        items = [v for rec, v in zip(recs, views, strict=True) if audience in rec.part.audiences]
         items.sort(key=lambda v: (PRIORITY_ORDER[v.priority], v.rank))
         if items:
             groups.append(PlanGroup(tr(AUDIENCE_LABELS[audience], lang), tuple(items)))

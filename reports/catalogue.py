@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -83,7 +84,7 @@ class Catalogue(_Frozen):
         resource = self.resource(resource_id)
         return resource, next(p for p in resource.parts if p.id == part_id)
 
-    def parts(self):
+    def parts(self) -> Iterator[tuple[Resource, Part]]:
         for resource in self.resources:
             for part in resource.parts:
                 yield resource, part
@@ -133,10 +134,10 @@ def check_together(
             problems.append(
                 f"{catalogue_path}: foundations[{i}]: no part {foundation.part!r} in resource {foundation.resource!r}"
             )
-    for i, topic in enumerate(questionnaire.topics):
-        if topic.id not in addressed:
+    for i, measured in enumerate(questionnaire.topics):
+        if measured.id not in addressed:
             problems.append(
-                f"{questionnaire_path}: topics[{i}]: no part of any resource addresses topic {topic.id!r}"
+                f"{questionnaire_path}: topics[{i}]: no part of any resource addresses topic {measured.id!r}"
             )
     return problems
 

@@ -20,7 +20,7 @@ class RefusedURL(ValueError):
     pass
 
 
-class BundledAssetFetcher(URLFetcher):
+class BundledAssetFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type information
     """Serves `asset:NAME` from reports/static; refuses every other URL and records it."""
 
     def __init__(self, static_dir: Path = STATIC_DIR):
@@ -30,7 +30,7 @@ class BundledAssetFetcher(URLFetcher):
         self.refused: list[str] = []
         self.served: list[str] = []
 
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         if url.startswith(ASSET_SCHEME):
             name = url[len(ASSET_SCHEME):]
             path = self.assets.get(name)

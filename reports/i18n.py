@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import gettext as _gettext
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
@@ -27,7 +28,7 @@ def supported(lang: str | None) -> str:
     return lang if lang in LANGUAGES else "en"
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(lang: str) -> NullTranslations:
     if lang == "en":
         return NullTranslations()
@@ -41,7 +42,7 @@ class Translator:
         self.lang = supported(lang)
         self._t = translations(self.lang)
 
-    def __call__(self, message: str, **params) -> str:
+    def __call__(self, message: str, **params: Any) -> str:
         text = self._t.gettext(message)
         return text % params if params else text
 
@@ -63,13 +64,13 @@ class Translator:
         return "rtl" if self.lang in RTL_LANGUAGES else "ltr"
 
 
-@lru_cache(maxsize=None)
+@cache
 def language_name(lang: str) -> str:
     """The language's name in itself: English, Français, Español."""
-    return Locale.parse(lang).get_display_name(lang).capitalize()
+    return (Locale.parse(lang).get_display_name(lang) or lang).capitalize()
 
 
-@lru_cache(maxsize=None)
+@cache
 def country_names(lang: str) -> dict[str, str]:
     """UN Member and observer States: ISO alpha-2 code -> name in `lang`. English uses the UN's
     names; French and Spanish use pycountry's translations of the ISO names."""
@@ -109,7 +110,7 @@ def catalogue_problems(languages: tuple[str, ...] = ("fr", "es")) -> list[str]:
                 continue
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
             msgid = message.id[0] if isinstance(message.id, tuple) else message.id
-            if message.fuzzy or not all(s.strip() for s in strings):
+            if message.fuzzy or not all(isinstance(s, str) and s.strip() for s in strings):
                 problems.append(f"{path}: msgid {msgid[:60]!r}: no translation")
     pot = TRANSLATIONS_DIR / "messages.pot"
     if pot.exists():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 # Region code -> the countries in it (UN M49 geographic regions).
 REGIONS: dict[str, str] = {
@@ -18,7 +18,7 @@ REGIONS: dict[str, str] = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def countries_in(region: str) -> frozenset[str]:
     return frozenset(REGIONS.get(region, "").split())
 

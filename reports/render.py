@@ -41,7 +41,8 @@ def render_pdf(html: str, fetcher: BundledAssetFetcher | None = None) -> bytes:
 
     fetcher = fetcher or BundledAssetFetcher()
     document = HTML(string=html, base_url="asset:", url_fetcher=fetcher)
-    return document.write_pdf(pdf_variant=None, uncompressed_pdf=False)
+    pdf: bytes = document.write_pdf(pdf_variant=None, uncompressed_pdf=False)
+    return pdf
 
 
 def stylesheet(name: str) -> bytes:

@@ -40,7 +40,7 @@ def main() -> int:
         if name and not _editable(dist):
             installed[name.lower()] = dist.version
     with ThreadPoolExecutor(8) as pool:
-        projects = dict(zip(installed, pool.map(_project, installed)))
+        projects = dict(zip(installed, pool.map(_project, installed), strict=True))
 
     found, unaudited, unreachable = [], [], []
     for name, version in sorted(installed.items()):

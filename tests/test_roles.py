@@ -134,7 +134,7 @@ def test_expired_invitation_is_refused(app, people):
         user = accounts.create_user("late@x.test", "Late", "donor")
         token = accounts.invite(user, None)
         invitation = db.session.scalar(db.select(Invitation).where(Invitation.user_id == user.id))
-        invitation.expires_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)
+        invitation.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
         db.session.commit()
         assert db.session.get(User, user.id).password_hash is None
     Browser(app.test_client()).get(f"/invitation/{token}", status=404)

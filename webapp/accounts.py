@@ -199,7 +199,7 @@ def accept_invitation(invitation: Invitation, password: str) -> User | None:
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def role_required(*roles: str) -> Callable:

@@ -17,7 +17,7 @@ from .status import DRAFT, EDITABLE  # noqa: E402
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _uuid() -> str:

@@ -10,11 +10,11 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 
 from questionnaires import tr
-from reports.build import build_report
 from reports.regions import region_names
 from reports.render import render_body
 
-from .. import portfolio, review, store
+from .. import portfolio
+from ..reports import report_for
 from ..accounts import role_required
 from ..db import db
 from ..i18n import current_language
@@ -145,13 +145,5 @@ def report(assessment_id: str):
     assessment = db.session.get(Assessment, assessment_id) if len(assessment_id) <= 36 else None
     if assessment is None or assessment.status != PUBLISHED:
         abort(404)
-    answers = assessment.answer_values()
-    for question_id in store.confidential_ids(assessment):
-        answers[question_id] = _("[Confidential: not shown]")
-    lang = current_language()
-    built = build_report(
-        questionnaire(), catalogue(), answers,
-        {"reference": assessment.reference, "date": assessment.published_at.date(), "status": _("Published")},
-        lang, review.adjustment_specs(assessment), review.review_info(assessment),
-    )
+    built = report_for(assessment, current_language(), "donor")
     return render_template("portfolio_report.html", report=built, body=render_body(built))

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
-from flask_babel import gettext as _
 
-from reports.build import build_report
 from reports.render import render_body, render_document, stylesheet
 
 from reports.i18n import LANGUAGES
 
-from .. import pdfcache, review, store
+from .. import pdfcache, store
+from ..reports import report_for
 from ..i18n import current_language
-from .common import catalogue, questionnaire
 
 bp = Blueprint("report", __name__)
 
@@ -24,18 +22,7 @@ def report_language() -> str:
 
 
 def _report(assessment, lang: str):
-    from flask_babel import force_locale
-
-    with force_locale(lang):
-        status = _("Submitted") if assessment.submitted else _("Draft: not yet submitted")
-    info = {
-        "reference": assessment.reference,
-        "date": (assessment.submitted_at or assessment.updated_at).date(),
-        "status": status,
-    }
-    # Once reviewed, the official's report shows the reviewer, the note and any changes too.
-    return build_report(questionnaire(), catalogue(), assessment.answer_values(), info, lang,
-                        review.adjustment_specs(assessment), review.review_info(assessment))
+    return report_for(assessment, lang, "official")
 
 
 @bp.get("/a/<token>/report")

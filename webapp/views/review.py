@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from questionnaires import tr
-from reports.build import build_report
+from ..reports import report_for
 from reports.render import render_body
 
 from .. import review
@@ -47,12 +47,7 @@ def index():
 def show(assessment_id: str):
     assessment = _assessment(assessment_id)
     lang = current_language()
-    report = build_report(
-        questionnaire(), catalogue(), assessment.answer_values(),
-        {"reference": assessment.reference, "date": (assessment.submitted_at or assessment.updated_at).date(),
-         "status": str(LABELS[assessment.status])},
-        lang, review.adjustment_specs(assessment), review.review_info(assessment),
-    )
+    report = report_for(assessment, lang, "reviewer")
     parts = [(f"{r.id}/{p.id}", f"{tr(r.title, lang)}: {tr(p.title, lang)}") for r, p in catalogue().parts()]
     targets = [("", _("The whole assessment"))]
     for section in questionnaire().applicable_sections(assessment.answer_values()):
