@@ -108,8 +108,7 @@ class PageResult:
         return section_form(self.section, self.lang, formdata=self.formdata, data=self.data)
 
 
-def blank_page(section: Section, assessment: Assessment, lang: str) -> PageResult:
-    answers = assessment.answer_values()
+def blank_page(section: Section, assessment: Assessment, answers: dict[str, Any], lang: str) -> PageResult:
     return PageResult(section, lang, section.visible_questions(answers), assessment.version, data=answers)
 
 

@@ -66,7 +66,8 @@ def overview(token: str):
 def section(token: str, section_id: str):
     assessment = store.get_by_token(token)
     q = questionnaire()
-    current = applicable_section(q, assessment.answer_values(), section_id)
+    answers = assessment.answer_values()
+    current = applicable_section(q, answers, section_id)
     if current is None:
         abort(404)
     if assessment.submitted:
@@ -85,10 +86,11 @@ def section(token: str, section_id: str):
         )
         if page.done:
             return _after_save(assessment, current.id, saving_for_later, return_to_check)
+        answers = assessment.answer_values()  # what was saved of this page, if anything
     else:
-        page = blank_page(current, assessment, current_language())
+        page = blank_page(current, assessment, answers, current_language())
 
-    all_steps = steps(q, assessment.answer_values())
+    all_steps = steps(q, answers)
     step = next((s for s in all_steps if s.section.id == section_id), None)
     if step is None:
         # Answers just saved on this page took it out of the assessment.
