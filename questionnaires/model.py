@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from . import conditions
 from .text import Text
+from .yamlio import load_yaml
 
 DONT_KNOW = "dont-know"
 NOT_APPLICABLE = "not-applicable"
 UNSCORED_CHOICES = (DONT_KNOW, NOT_APPLICABLE)
-SPECIAL_LABELS: dict[str, dict[str, str]] = {
-    DONT_KNOW: {"en": "Don't know", "fr": "Je ne sais pas", "es": "No lo sé"},
-    NOT_APPLICABLE: {"en": "Not applicable", "fr": "Sans objet", "es": "No procede"},
-}
-YESNO_LABELS: dict[str, dict[str, str]] = {
-    "yes": {"en": "Yes", "fr": "Oui", "es": "Sí"},
-    "no": {"en": "No", "fr": "Non", "es": "No"},
-}
+_LABELS: dict[str, dict[str, dict[str, str]]] = load_yaml(Path(__file__).resolve().parent / "labels.yaml")
+SPECIAL_LABELS: dict[str, dict[str, str]] = _LABELS["special"]
+YESNO_LABELS: dict[str, dict[str, str]] = _LABELS["yesno"]
 ID_PATTERN = r"^[a-z][a-z0-9_-]*$"
 MAX_LEVEL = 4
 

@@ -17,20 +17,10 @@ DEFAULT_CATALOGUE = ROOT / "resources.yaml"
 
 Audience = Literal["first-line", "specialists", "investigators-prosecutors", "trainers", "managers-policy"]
 AUDIENCES: tuple[str, ...] = Audience.__args__  # type: ignore[attr-defined]
-AUDIENCE_LABELS: dict[str, dict[str, str]] = {
-    "first-line": {"en": "First-line officers", "fr": "Agents de première ligne", "es": "Agentes de primera línea"},
-    "specialists": {"en": "Specialists", "fr": "Spécialistes", "es": "Especialistas"},
-    "investigators-prosecutors": {"en": "Investigators and prosecutors", "fr": "Enquêteurs et procureurs", "es": "Investigadores y fiscales"},
-    "trainers": {"en": "Trainers", "fr": "Formateurs", "es": "Formadores"},
-    "managers-policy": {"en": "Managers and policy makers", "fr": "Responsables et décideurs", "es": "Directivos y responsables de políticas"},
-}
-AVAILABILITY_LABELS: dict[str, dict[str, str]] = {
-    "online": {"en": "Free online", "fr": "Gratuit en ligne", "es": "Gratuito en línea"},
-    "on-request": {"en": "On request from UNODC", "fr": "Sur demande auprès de l'ONUDC", "es": "A solicitud a la UNODC"},
-    "book": {"en": "Published book", "fr": "Livre publié", "es": "Libro publicado"},
-}
-# The publisher as each language writes it: the Office is "ONUDC" in French.
-PUBLISHER_NAMES: dict[str, dict[str, str]] = {"UNODC": {"fr": "ONUDC"}}
+_LABELS: dict[str, dict[str, dict[str, str]]] = load_yaml(Path(__file__).resolve().parent / "labels.yaml")
+AUDIENCE_LABELS: dict[str, dict[str, str]] = _LABELS["audiences"]
+AVAILABILITY_LABELS: dict[str, dict[str, str]] = _LABELS["availability"]
+PUBLISHER_NAMES: dict[str, dict[str, str]] = _LABELS["publishers"]
 ID = r"^[a-z0-9][a-z0-9-]*$"
 
 
@@ -155,9 +145,26 @@ def translation_problems(
 ) -> list[str]:
     from questionnaires.translations import missing_translations
 
-    return missing_translations(questionnaire, str(questionnaire_path)) + missing_translations(
-        catalogue, str(catalogue_path), exempt=TRANSLATION_EXEMPT
+    return (
+        missing_translations(questionnaire, str(questionnaire_path))
+        + missing_translations(catalogue, str(catalogue_path), exempt=TRANSLATION_EXEMPT)
+        + label_problems()
     )
+
+
+def label_problems(languages: tuple[str, ...] = ("en", "fr", "es")) -> list[str]:
+    """Labels in labels.yaml (engine and reports) that lack a language."""
+    from questionnaires.model import _LABELS as choice_labels
+
+    problems = []
+    for path, groups in ((Path(__file__).resolve().parent.parent / "questionnaires" / "labels.yaml", choice_labels),
+                         (Path(__file__).resolve().parent / "labels.yaml", _LABELS)):
+        for group, labels in groups.items():
+            for key, texts in labels.items():
+                for lang in languages:
+                    if not str(texts.get(lang) or "").strip():
+                        problems.append(f"{path}: {group}.{key}: missing {lang!r}")
+    return problems
 
 
 def load_definitions(

@@ -206,3 +206,10 @@ def test_every_interface_string_is_in_the_catalogues(tmp_path):
         catalog = read_po((root / "translations" / lang / "LC_MESSAGES" / "messages.po").open("rb"), locale=lang)
         translated = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id and m.string}
         assert wanted - translated == set(), f"{lang}: run scripts/update-translations.sh and translate"
+
+
+def test_engine_and_report_labels_are_complete_in_every_language():
+    from reports.catalogue import AUDIENCE_LABELS, label_problems
+
+    assert label_problems() == []
+    assert AUDIENCE_LABELS["trainers"]["fr"] == "Formateurs"
