@@ -15,9 +15,9 @@ from .yamlio import load_yaml
 DONT_KNOW = "dont-know"
 NOT_APPLICABLE = "not-applicable"
 UNSCORED_CHOICES = (DONT_KNOW, NOT_APPLICABLE)
-_LABELS: dict[str, dict[str, dict[str, str]]] = load_yaml(Path(__file__).resolve().parent / "labels.yaml")
-SPECIAL_LABELS: dict[str, dict[str, str]] = _LABELS["special"]
-YESNO_LABELS: dict[str, dict[str, str]] = _LABELS["yesno"]
+CHOICE_LABELS: dict[str, dict[str, dict[str, str]]] = load_yaml(Path(__file__).resolve().parent / "labels.yaml")
+SPECIAL_LABELS: dict[str, dict[str, str]] = CHOICE_LABELS["special"]
+YESNO_LABELS: dict[str, dict[str, str]] = CHOICE_LABELS["yesno"]
 ID_PATTERN = r"^[a-z][a-z0-9_-]*$"
 MAX_LEVEL = 4
 

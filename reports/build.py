@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from questionnaires.answers import country_name, is_empty
@@ -372,8 +372,6 @@ def _recommendation_views(final: list[tuple[Recommendation, str, str | None]], l
 def _once(views: list[RecommendationView]) -> list[RecommendationView]:
     """The answers behind a topic are listed under the first part that closes it; later parts
     point there instead of repeating them."""
-    from dataclasses import replace
-
     first: dict[str, int] = {}
     out = []
     for view in views:

@@ -154,10 +154,10 @@ def translation_problems(
 
 def label_problems(languages: tuple[str, ...] = ("en", "fr", "es")) -> list[str]:
     """Labels in labels.yaml (engine and reports) that lack a language."""
-    from questionnaires.model import _LABELS as choice_labels
+    from questionnaires.model import CHOICE_LABELS
 
     problems = []
-    for path, groups in ((Path(__file__).resolve().parent.parent / "questionnaires" / "labels.yaml", choice_labels),
+    for path, groups in ((Path(__file__).resolve().parent.parent / "questionnaires" / "labels.yaml", CHOICE_LABELS),
                          (Path(__file__).resolve().parent / "labels.yaml", _LABELS)):
         for group, labels in groups.items():
             for key, texts in labels.items():

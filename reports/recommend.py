@@ -138,14 +138,6 @@ def _fit(resource: Resource, part: Part, gap: TopicGap, all_gaps: dict[str, Topi
     return (2.0 if serves else 0.0) + specialized + main_topic + 0.5 * also_closes + focus - paid
 
 
-def _foundations(catalogue: Catalogue) -> list[Recommendation]:
-    found = []
-    for foundation in catalogue.foundations:
-        resource, part = catalogue.part(foundation.resource, foundation.part)
-        found.append(Recommendation(resource, part, (), foundation))
-    return found
-
-
 def recommend(
     questionnaire: Questionnaire, catalogue: Catalogue, scores: Scores, answers: Mapping[str, Any]
 ) -> list[Recommendation]:
@@ -165,7 +157,7 @@ def recommend(
         candidates.sort(key=lambda rp: (-_fit(rp[0], rp[1], gap, by_topic, agency_type), order[(rp[0].id, rp[1].id)]))
         for resource, part in candidates[:keep]:
             chosen[(resource.id, part.id)] = (resource, part)
-    foundations = {(f.resource.id, f.part.id): f.foundation for f in _foundations(catalogue)} if low_evidence(scores) else {}
+    foundations = {(f.resource, f.part): f for f in catalogue.foundations} if low_evidence(scores) else {}
     for key in foundations:
         chosen.setdefault(key, catalogue.part(*key))
     recommendations = [
@@ -174,9 +166,9 @@ def recommend(
         for resource, part in chosen.values()
     ]
     # Foundations come first, in the catalogue's order: the comprehensive assessment, then the basics.
-    first = {id(f): i for i, f in enumerate(catalogue.foundations)}
+    first = {key: i for i, key in enumerate(foundations)}
     recommendations.sort(key=lambda r: (
-        PRIORITY_ORDER[r.priority], first.get(id(r.foundation), len(first)), 0 if r.core else 1,
+        PRIORITY_ORDER[r.priority], first.get((r.resource.id, r.part.id), len(first)), 0 if r.core else 1,
         -r.largest_gap, -len(r.gaps), order[(r.resource.id, r.part.id)],
     ))
     return recommendations

@@ -62,17 +62,17 @@ def test_save_that_loses_a_race_is_refused_and_shows_both_values(app, browser, q
     token, answers = profile_done(browser, questionnaire)
     url = f"/a/{token}/section/profile"
     browser.get(url)
-    read_rows = webapp.wizard.answer_rows
+    check = webapp.wizard.newer_answers
 
-    def read_then_lose_the_race(assessment, question_ids):
-        rows = read_rows(assessment, question_ids)
+    def read_then_lose_the_race(assessment, *args):
+        newer = check(assessment, *args)
         with db.engine.begin() as other:  # another worker's connection
             other.execute(update(Answer).where(Answer.assessment_id == assessment.id, Answer.question_id == "agency_name")
                           .values(value="Name from the other save"))
             other.execute(update(Assessment).where(Assessment.id == assessment.id).values(version=Assessment.version + 1))
-        return rows
+        return newer
 
-    monkeypatch.setattr(webapp.wizard, "answer_rows", read_then_lose_the_race)
+    monkeypatch.setattr(webapp.wizard, "newer_answers", read_then_lose_the_race)
     data = form_data(questionnaire.profile, dict(answers))
     data["q_agency_name"] = "Name from this page"
     html = browser.post(url, data, status=409).get_data(as_text=True)

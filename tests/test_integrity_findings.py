@@ -29,28 +29,25 @@ def test_an_invitation_is_used_once_even_when_two_acceptances_race(app, people):
         assert db.session.get(User, user.id).password_hash is None
 
 
-def test_the_pdf_cache_key_covers_the_code_and_the_compiled_translations(tmp_path):
-    from webapp.pdfcache import code_digest
+def test_the_pdf_cache_key_covers_the_code_and_the_compiled_translations(tmp_path, monkeypatch):
+    import webapp.pdfcache as pdfcache
 
-    before = code_digest()
-    assert before == code_digest(), "stable for the same files"
-    import reports.recommend as module
-    from pathlib import Path
-
-    path = Path(module.__file__)
-    original = path.read_bytes()
-    try:
-        path.write_bytes(original + b"\n# a change to the scoring code\n")
-        assert code_digest() != before
-    finally:
-        path.write_bytes(original)
-    mo = next(Path(__file__).resolve().parent.parent.glob("translations/*/LC_MESSAGES/messages.mo"))
-    original = mo.read_bytes()
-    try:
-        mo.write_bytes(original + b"\0")
-        assert code_digest() != before
-    finally:
-        mo.write_bytes(original)
+    covered = {str(p.relative_to(pdfcache.ROOT)) for p in pdfcache._code_files()}
+    assert {"reports/recommend.py", "reports/build.py", "questionnaires/scoring.py", "reports/labels.yaml",
+            "questionnaires/un-states.yaml"} <= covered
+    assert any(name.endswith("LC_MESSAGES/messages.mo") for name in covered)
+    # A change to any covered file changes the digest (on copies, not the source tree).
+    copies = [tmp_path / "scoring.py", tmp_path / "messages.mo"]
+    for copy in copies:
+        copy.write_bytes(b"original")
+    monkeypatch.setattr(pdfcache, "ROOT", tmp_path)
+    monkeypatch.setattr(pdfcache, "_code_files", lambda: copies)
+    before = pdfcache.code_digest()
+    assert before == pdfcache.code_digest(), "stable for the same files"
+    for copy in copies:
+        copy.write_bytes(b"changed")
+        assert pdfcache.code_digest() != before
+        copy.write_bytes(b"original")
 
 
 def _saved(app, token):
@@ -201,20 +198,17 @@ def test_an_oversized_chunked_body_gets_413_and_erases_nothing(app, browser, que
 
 
 def test_a_new_draft_does_not_rewrite_what_was_published(app, questionnaire, people):
-    from tests.test_roles import assessment_id, publish_as_ta, submitted_assessment
+    from tests.test_roles import assessment_id, publish_as_ta, sign_in, submitted_assessment
 
     profile = dict(PROFILE, agency_name="Coast Guard, as published", country="KE")
     token = submitted_assessment(app, questionnaire, profile)
-    ta = sign_in_ta(app)
-    publish_as_ta(app, ta, assessment_id(app, token))
-    donor = sign_in_donor(app)
+    publish_as_ta(app, sign_in(app, "ta@x.test"), assessment_id(app, token))
+    donor = sign_in(app, "donor@x.test")
     plan = donor.get("/portfolio/work-plan.csv").get_data(as_text=True)
     assert "Coast Guard, as published" in plan
 
     # A new draft for the same agency, changed through its private link alone.
     official = Browser(app.test_client())
-    start_url = f"/a/{token}/"
-    assert official.get(start_url).status_code == 200
     draft = _new_draft_for_same_agency(app, token)
     url = f"/a/{draft}/section/profile"
     official.get(url)
@@ -228,18 +222,6 @@ def test_a_new_draft_does_not_rewrite_what_was_published(app, questionnaire, peo
     assert "Coast Guard, as published" in by_country
     assert "Coast Guard, as published" not in donor.get("/portfolio/work-plan.csv?country=GH").get_data(as_text=True)
     assert "Coast Guard, as published" not in donor.get("/portfolio/work-plan.csv?agency_type=customs").get_data(as_text=True)
-
-
-def sign_in_ta(app):
-    from tests.test_roles import sign_in
-
-    return sign_in(app, "ta@x.test")
-
-
-def sign_in_donor(app):
-    from tests.test_roles import sign_in
-
-    return sign_in(app, "donor@x.test")
 
 
 def _new_draft_for_same_agency(app, token) -> str:

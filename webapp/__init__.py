@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from flask import Flask
@@ -78,8 +79,6 @@ class BoundedChunkedBody:
     def __call__(self, environ, start_response):
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
         if chunked and not environ.get("CONTENT_LENGTH"):
-            import io
-
             body = environ["wsgi.input"].read(self.limit + 1)
             if len(body) > self.limit:
                 environ["tna.body_too_large"] = True

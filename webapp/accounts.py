@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import time
 from collections.abc import Callable
 from functools import lru_cache, wraps
 
@@ -64,8 +65,6 @@ def throttled(name: str, limits: str, methods: tuple[str, ...] = ("POST",)) -> C
 
 def _seconds_until_allowed(limiter, limits, name: str, client: str) -> int:
     """When the longest of the used-up limits starts a new window."""
-    import time
-
     waits = [
         stats.reset_time - time.time()
         for stats in (limiter.get_window_stats(limit, name, client) for limit in limits)

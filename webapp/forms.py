@@ -14,7 +14,7 @@ from questionnaires import Question, Section, tr
 from questionnaires.answers import Problem, check
 
 from .i18n import Translator, country_names, problem_message
-from .safety import without_bidi_controls
+from questionnaires.text import without_bidi_controls
 
 SHORT_TEXT = 200
 

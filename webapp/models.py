@@ -29,12 +29,6 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def answered(rows: dict[str, Any]) -> dict[str, Any]:
-    """Question id -> value, leaving out cleared answers. A cleared answer keeps its row, with no
-    value and the revision that cleared it, so that a stale tab cannot bring it back."""
-    return {qid: row.value for qid, row in rows.items() if row.value is not None}
-
-
 class Agency(db.Model):
     __tablename__ = "agency"
 
@@ -81,8 +75,9 @@ class Assessment(db.Model):
         return {row.question_id: row for row in self.answers}
 
     def answer_values(self) -> dict[str, Any]:
-        """Question id -> stored value."""
-        return answered(self.answer_rows())
+        """Question id -> stored value. A cleared answer keeps its row, with no value and the
+        version that cleared it, so that a stale tab cannot bring it back; it is left out here."""
+        return {row.question_id: row.value for row in self.answers if row.value is not None}
 
     @property
     def submitted(self) -> bool:

@@ -20,18 +20,17 @@ from reports.isolated import render_pdf_isolated
 from .db import db
 from .models import Assessment, RenderedReport
 
-REPORTS_DIR = Path(__file__).resolve().parent.parent / "reports"
-
-
-ROOT = REPORTS_DIR.parent
+ROOT = Path(__file__).resolve().parent.parent
+REPORTS_DIR = ROOT / "reports"
 
 
 def _code_files() -> list[Path]:
-    """Everything that can change what a PDF says: the engine's code and the compiled
-    translations, as well as the templates and styles."""
-    files = sorted((ROOT / "questionnaires").glob("*.py")) + sorted(REPORTS_DIR.glob("*.py"))
-    files += sorted((ROOT / "translations").glob("*/LC_MESSAGES/*.mo"))
-    return files
+    """Everything besides the definitions, templates and styles that can change what a PDF
+    says: the engine's code, its label and country files, and the compiled translations."""
+    files: list[Path] = []
+    for package in ("questionnaires", "reports"):
+        files += sorted((ROOT / package).glob("*.py")) + sorted((ROOT / package).glob("*.yaml"))
+    return files + sorted((ROOT / "translations").glob("*/LC_MESSAGES/*.mo"))
 
 
 def code_digest() -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -16,7 +17,6 @@ from reports.build import Report, build_report
 from . import review, store
 from .models import Assessment
 from .status import LABELS
-from .views.common import catalogue, questionnaire
 
 Audience = Literal["official", "reviewer", "donor"]
 
@@ -37,5 +37,5 @@ def report_for(assessment: Assessment, language: str, audience: Audience) -> Rep
             status = _("Submitted") if assessment.submitted else _("Draft: not yet submitted")
             date = assessment.submitted_at or assessment.updated_at
     info = {"reference": assessment.reference, "date": date.date(), "status": status}
-    return build_report(questionnaire(), catalogue(), answers, info, language,
+    return build_report(current_app.extensions["tna.questionnaire"], current_app.extensions["tna.catalogue"], answers, info, language,
                         review.adjustment_specs(assessment), review.review_info(assessment))

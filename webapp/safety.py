@@ -1,14 +1,9 @@
-"""Small checks every feature shares: where a redirect may go, and text that may not hide
-what it says."""
+"""Where a redirect may go: a path on this site, and nothing a browser would read as another."""
 
 from __future__ import annotations
 
 import re
 from urllib.parse import unquote, urlsplit
-
-from questionnaires.text import without_bidi_controls
-
-__all__ = ["local_path", "without_bidi_controls"]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 

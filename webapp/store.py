@@ -64,21 +64,8 @@ def get_by_token(token: str) -> Assessment:
     return assessment
 
 
-def reload(assessment: Assessment) -> None:
-    """Read the assessment and its answers again, after a save lost to a concurrent one."""
-    db.session.rollback()
-    db.session.refresh(assessment)
-    db.session.refresh(assessment, ["answers"])
-
-
-def answer_rows(assessment: Assessment, question_ids) -> dict[str, Any]:
-    """The stored rows of these questions (value, revision, confidential)."""
-    rows = assessment.answer_rows()
-    return {qid: rows[qid] for qid in question_ids if qid in rows}
-
-
 def newer_answers(
-    rows: Mapping[str, Answer], base_version: int, values: Mapping[str, Any],
+    assessment: Assessment, base_version: int, values: Mapping[str, Any],
     confidential: Mapping[str, bool] | None = None,
 ) -> dict[str, Any]:
     """Stored answers written after `base_version` that these values would overwrite: a
@@ -93,7 +80,7 @@ def newer_answers(
 
     return {
         qid: row.value
-        for qid, row in rows.items()
+        for qid, row in assessment.answer_rows().items()
         if qid in values and row.revision > base_version and differs(qid, row)
     }
 
@@ -114,16 +101,17 @@ def clarifications(assessment: Assessment, section_id: str) -> list[Comment]:
 
 def save_answers(
     assessment: Assessment, values: Mapping[str, Any], confidential: Mapping[str, bool] | None = None,
-    existing: Mapping[str, Any] | None = None, language: str | None = None,
+    language: str | None = None,
 ) -> None:
     """Write these answers in one transaction; an empty value clears the stored answer.
 
     The assessment's version column goes up by one with every save (SQLAlchemy's version
     counter): a concurrent save of the same assessment makes this one fail with
-    StaleDataError instead of overwriting it. Each answer written records the version that
-    wrote it, so a page shown at an older version can tell what changed since.
+    StaleDataError instead of overwriting it, and the rollback leaves the assessment to be read
+    afresh. Each answer written records the version that wrote it, so a page shown at an older
+    version can tell what changed since.
     """
-    rows = assessment.answer_rows() if existing is None else dict(existing)
+    rows = assessment.answer_rows()
     revision = assessment.version + 1
     confidential = confidential or {}
     now = utcnow()
@@ -134,15 +122,15 @@ def save_answers(
         if is_empty(value):
             if row is not None and row.value is not None:
                 # Cleared, not deleted: the row keeps the version that cleared it.
-                row.value, row.revision, row.updated_at = None, revision, now
+                row.value, row.revision = None, revision
         elif row is None:
             assessment.answers.append(Answer(question_id=question_id, value=value, revision=revision,
-                                             confidential=bool(confidential.get(question_id)), updated_at=now))
+                                             confidential=bool(confidential.get(question_id))))
         else:
             secret = bool(confidential[question_id]) if question_id in confidential else row.confidential
             # A change of the confidential mark is a change too: a stale tab must see it.
             if row.value != value or secret != row.confidential:
-                row.value, row.confidential, row.revision, row.updated_at = value, secret, revision, now
+                row.value, row.confidential, row.revision = value, secret, revision
     _follow_agency(assessment, values)
     # Touching the assessment row makes the version check run even when only answers changed.
     assessment.updated_at = now

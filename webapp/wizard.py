@@ -16,7 +16,7 @@ from .forms import SectionForm, field_name, problem_text, read_answer, section_f
 from sqlalchemy.orm.exc import StaleDataError
 
 from .models import Assessment
-from .store import answer_rows, newer_answers, reload, save_answers
+from .store import newer_answers, save_answers
 
 NOT_STARTED = "not-started"
 IN_PROGRESS = "in-progress"
@@ -152,18 +152,17 @@ def submit_page(
     # Free text may be marked confidential: donors never see it.
     marked = set(formdata.getlist("confidential")) if hasattr(formdata, "getlist") else set()
     confidential = {q.id: q.id in marked for q in result.visible if q.type == "text" and q.id in to_save}
-    rows = answer_rows(assessment, to_save)
-    newer = newer_answers(rows, base_version, to_save, confidential)
+    newer = newer_answers(assessment, base_version, to_save, confidential)
     if newer:
         result.conflicts = {qid: (theirs, to_save[qid]) for qid, theirs in newer.items()}
         return result
     if to_save:
         try:
             # The assessment records the language it is being answered in.
-            save_answers(assessment, to_save, confidential, existing=rows, language=lang)
+            save_answers(assessment, to_save, confidential, language=lang)
         except StaleDataError:
-            # Another save of this assessment committed between our read and our write.
-            reload(assessment)
+            # Another save of this assessment committed between our read and our write; the
+            # rollback expired the assessment, so what follows reads it afresh.
             result.base_version = assessment.version
             stored_now = assessment.answer_values()
             # Answers the other save left as this page has them are not in conflict.

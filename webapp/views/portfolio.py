@@ -112,7 +112,7 @@ def export_xlsx(name: str):
     sheet.title = name[:31]
     sheet.append(header)
     for row in rows:
-        sheet.append([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+        sheet.append([_cell(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return Response(out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
