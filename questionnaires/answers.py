@@ -1,12 +1,9 @@
-"""Checking one answer against its question. The web forms and the answers-file reader share it.
-
-Stored values: a choice id (single, yes/no), a list of choice ids (multiple), an int (number),
-a string (text), an ISO 3166 alpha-2 code (country).
-"""
+"""What every answer type shares: problems with an answer and their messages, emptiness, and
+the list of countries. Each type's own rules are in answer_types.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +12,6 @@ from pathlib import Path
 
 import pycountry
 
-from .model import Question, Questionnaire
 
 
 @dataclass(frozen=True)
@@ -71,89 +67,3 @@ def country_name(code: str) -> str:
         return country_codes()[code]
     country = pycountry.countries.get(alpha_2=code) if code else None
     return getattr(country, "common_name", country.name) if country else code
-
-
-def check(question: Question, value: Any) -> Problem | None:
-    """None when the answer is acceptable; an empty answer is fine only if not required."""
-    if is_empty(value):
-        return Problem(f"required-{_kind(question)}") if question.required else None
-    return CHECKS[question.type](question, value)
-
-
-def _kind(question: Question) -> str:
-    return {"single": "choice", "yesno": "choice"}.get(question.type, question.type)
-
-
-def _check_single(question: Question, value: Any) -> Problem | None:
-    if not isinstance(value, str) or question.choice(value) is None:
-        return Problem("invalid-choice")
-    return None
-
-
-def _check_multiple(question: Question, value: Any) -> Problem | None:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        return Problem("invalid-choice")
-    options = [question.choice(v) for v in value]
-    if any(o is None for o in options) or len(set(value)) != len(value):
-        return Problem("invalid-choice")
-    exclusive = [o for o in options if o is not None and o.exclusive]
-    if exclusive and len(value) > 1:
-        return Problem("exclusive", {"label": exclusive[0].label["en"]})
-    return None
-
-
-def _check_number(question: Question, value: Any) -> Problem | None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        return Problem("not-a-number")
-    low = question.min if question.min is not None else float("-inf")
-    high = question.max if question.max is not None else float("inf")
-    if not low <= value <= high:
-        return Problem("number-range", {"min": int(low), "max": int(high)})
-    return None
-
-
-def _check_text(question: Question, value: Any) -> Problem | None:
-    if not isinstance(value, str):
-        return Problem("required-text")
-    if len(value) > question.max_length:
-        return Problem("too-long", {"limit": question.max_length, "length": len(value)})
-    return None
-
-
-def _check_country(question: Question, value: Any) -> Problem | None:
-    if not isinstance(value, str) or value not in country_codes():
-        return Problem("invalid-country")
-    return None
-
-
-CHECKS = {
-    "single": _check_single,
-    "yesno": _check_single,
-    "multiple": _check_multiple,
-    "number": _check_number,
-    "text": _check_text,
-    "country": _check_country,
-}
-
-
-def check_all(questionnaire: Questionnaire, answers: Mapping[str, Any], where: str = "answers") -> list[str]:
-    """Problems in a whole set of answers: unknown question ids and unacceptable values.
-
-    Questions left unanswered are not problems here: a report can be built from a partial set,
-    and shows its coverage.
-    """
-    problems = []
-    known = {q.id: q for q in questionnaire.all_questions()}
-    for question_id, value in answers.items():
-        question = known.get(question_id)
-        if question is None:
-            problems.append(f"{where}.{question_id}: no such question in {questionnaire.id} v{questionnaire.version}")
-            continue
-        if is_empty(value):
-            continue
-        if question.type == "number" and isinstance(value, float) and value.is_integer():
-            value = int(value)
-        problem = CHECKS[question.type](question, value)
-        if problem is not None:
-            problems.append(f"{where}.{question_id}: {problem.message()} (got {value!r})")
-    return problems

@@ -8,7 +8,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .model import CHOICE_TYPES, PROFILE_FIELDS, Question, Questionnaire, Section
+from .answer_types import CHOICE_TYPES
+from .model import PROFILE_FIELDS, Question, Questionnaire, Section
 from .yamlio import DefinitionError, load_yaml, pydantic_problems
 
 QUESTIONNAIRE_DIR = Path(__file__).resolve().parent

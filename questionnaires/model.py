@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from . import conditions
+from .answer_types import ANSWER_TYPES, CHOICE_TYPES
 from .text import Text
 from .yamlio import load_yaml
 
@@ -21,8 +22,6 @@ YESNO_LABELS: dict[str, dict[str, str]] = CHOICE_LABELS["yesno"]
 ID_PATTERN = r"^[a-z][a-z0-9_-]*$"
 MAX_LEVEL = 4
 
-QuestionType = Literal["single", "multiple", "yesno", "number", "text", "country"]
-CHOICE_TYPES = ("single", "multiple", "yesno")
 
 
 class Frozen(BaseModel):
@@ -59,7 +58,7 @@ class Conditional(Frozen):
 
 class Question(Conditional):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    type: QuestionType
+    type: str
     text: Text
     help: Text | None = None
     topic: str | None = None
@@ -76,9 +75,12 @@ class Question(Conditional):
     @model_validator(mode="after")
     def _check(self) -> Question:
         self._compile(self.show_if)
-        if self.type in ("single", "multiple") and not self.options:
+        if self.type not in ANSWER_TYPES:
+            raise ValueError(f"unknown type {self.type!r}; use one of {', '.join(ANSWER_TYPES)}")
+        own_options = ANSWER_TYPES[self.type].own_options
+        if own_options and not self.options:
             raise ValueError(f"a '{self.type}' question needs options")
-        if self.type not in ("single", "multiple") and self.options:
+        if not own_options and self.options:
             raise ValueError(f"a '{self.type}' question takes no options")
         if self.levels is not None and self.type != "yesno":
             raise ValueError("'levels' is only for yes/no questions")
@@ -174,7 +176,7 @@ class Topic(Conditional):
         return self.core_if is not None and self.holds(answers)
 
 
-PROFILE_FIELDS: dict[str, QuestionType] = {
+PROFILE_FIELDS: dict[str, str] = {
     "country": "country",
     "agency_name": "text",
     "agency_type": "single",

@@ -29,7 +29,7 @@ def answer_level(question: Question, value: Any) -> int | None:
     """The capacity level an answer shows, or None when it shows none."""
     if not question.scored or value in (None, "", []):
         return None
-    if question.type == "multiple":
+    if isinstance(value, list):
         chosen = [question.choice(v) for v in value]
         known = [o.level for o in chosen if o is not None and o.level is not None]
         return max(known) if known else None

@@ -8,13 +8,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from questionnaires.answers import country_name, is_empty
+from questionnaires import answer_types
+from questionnaires.answers import is_empty
 from questionnaires.model import Question, Questionnaire
 from questionnaires.scoring import Evidence, Score, Scores, score
-from questionnaires.text import tr, without_bidi_controls
+from questionnaires.text import tr
 
 from .catalogue import AUDIENCE_LABELS, AUDIENCES, AVAILABILITY_LABELS, Catalogue, Resource, publisher_name
-from .i18n import Translator, country_names
+from .i18n import Translator
 from .recommend import PRIORITY_ORDER, Recommendation, TopicGap, find_gaps, low_evidence, recommend
 
 SUMMARY_GAPS = 3
@@ -200,21 +201,7 @@ class Report:
 
 def answer_text(question: Question, value: Any, lang: str = "en") -> str:
     """An answer as a person reads it."""
-    t = Translator(lang)
-    if is_empty(value):
-        return t("Not answered")
-    if question.type == "country":
-        return country_names(t.lang).get(value) or country_name(value)
-    if question.type == "number":
-        return t.number(value) if isinstance(value, (int, float)) else str(value)
-    if question.type == "text":
-        return without_bidi_controls(str(value))
-    values = value if isinstance(value, list) else [value]
-    labels = []
-    for v in values:
-        option = question.choice(v)
-        labels.append(tr(option.label, lang) if option else str(v))
-    return "; ".join(labels)
+    return answer_types.answer_text(question, value, Translator(lang))
 
 
 def _line(evidence: Evidence, lang: str) -> Line:

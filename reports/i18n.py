@@ -59,6 +59,9 @@ class Translator:
         # UN English writes dates the British way: 20 November 2026.
         return format_date(value, format="long", locale="en_GB" if self.lang == "en" else self.lang)
 
+    def countries(self) -> dict[str, str]:
+        return country_names(self.lang)
+
     @property
     def direction(self) -> str:
         return "rtl" if self.lang in RTL_LANGUAGES else "ltr"

@@ -159,6 +159,7 @@ def _security_headers(response):
 
 def _template_helpers(app: Flask) -> None:
     from questionnaires import tr
+    from questionnaires.answer_types import handler
     from reports.build import answer_text
 
     from .i18n import current_language
@@ -167,6 +168,7 @@ def _template_helpers(app: Flask) -> None:
     def translate(text: dict[str, str] | None) -> str:
         return tr(text, current_language())
 
+    app.jinja_env.globals["answer_type"] = handler
     app.jinja_env.globals["answer_text"] = lambda question, value: answer_text(question, value, current_language())
 
     from .status import status_label

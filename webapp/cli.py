@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from questionnaires import DEFAULT_QUESTIONNAIRE, DefinitionError
-from questionnaires.answers import check_all
+from questionnaires.answer_types import check_all, from_file
 from questionnaires.yamlio import load_yaml
 from reports.build import build_report
 from reports.catalogue import DEFAULT_CATALOGUE, load_definitions
@@ -92,26 +92,12 @@ def report(answers_file: str, output: str | None, fmt: str | None, questionnaire
     click.echo(f"Wrote {out} ({len(built.recommendations)} recommendations).")
 
 
-def _normalize(questionnaire, question_id: str, value: object) -> object:
-    """What a person writes in an answers file, as the wizard stores it: a whole number as an
-    int, and a single value for a multiple-choice question as a list of one."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    try:
-        question = questionnaire.question(question_id)
-    except KeyError:
-        return value
-    if question.type == "multiple" and isinstance(value, str):
-        return [value]
-    return value
-
-
 def _read_answers(path: str, data: object, questionnaire) -> tuple[dict, dict]:
     if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
         raise DefinitionError([f"{path}: (top level): expected a map with an 'answers' map"])
     if data.get("questionnaire", questionnaire.id) != questionnaire.id:
         raise DefinitionError([f"{path}: questionnaire: expected {questionnaire.id!r}"])
-    answers = {k: _normalize(questionnaire, k, v) for k, v in data["answers"].items()}
+    answers = {k: from_file(questionnaire, k, v) for k, v in data["answers"].items()}
     problems = [f"{path}: {p}" for p in check_all(questionnaire, answers)]
     if problems:
         raise DefinitionError(problems)

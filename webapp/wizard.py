@@ -10,9 +10,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from questionnaires import Question, Questionnaire, Section
+from questionnaires.answer_types import handler
 from questionnaires.answers import is_empty
 
-from .forms import SectionForm, field_name, problem_text, read_answer, section_form
+from .forms import SectionForm, carried, problem_text, read_answer, section_form
 from sqlalchemy.orm.exc import StaleDataError
 
 from .models import Assessment
@@ -134,10 +135,8 @@ def submit_page(
         result.visible.append(question)
         first_sight = question.id not in shown
         # Only a question the page showed, whose field the form carries, may change: a missing
-        # field (a cut-off body, a tampered form) is not a cleared answer. Unticked boxes send
-        # nothing, so a shown multiple-choice question may be cleared.
-        carried = question.type == "multiple" or field_name(question) in formdata
-        if (first_sight or not carried) and not is_empty(stored.get(question.id)):
+        # field (a cut-off body, a tampered form) is not a cleared answer.
+        if (first_sight or not carried(question, formdata)) and not is_empty(stored.get(question.id)):
             continue
         value, problem = read_answer(question, formdata, require)
         if problem is None:
@@ -151,7 +150,7 @@ def submit_page(
             result.errors[question.id] = problem_text(question, problem, lang)
     # Free text may be marked confidential: donors never see it.
     marked = set(formdata.getlist("confidential")) if hasattr(formdata, "getlist") else set()
-    confidential = {q.id: q.id in marked for q in result.visible if q.type == "text" and q.id in to_save}
+    confidential = {q.id: q.id in marked for q in result.visible if handler(q).may_be_confidential and q.id in to_save}
     newer = newer_answers(assessment, base_version, to_save, confidential)
     if newer:
         result.conflicts = {qid: (theirs, to_save[qid]) for qid, theirs in newer.items()}
