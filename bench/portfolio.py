@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT))
 def seed(app, n: int) -> None:
     from sqlalchemy import insert
 
-    from webapp.db import db
-    from webapp.models import Agency, Assessment, PublishedGap, PublishedProfile, PublishedRecommendation, PublishedScore
+    from webapp.core.db import db
+    from webapp.core.models import Agency, Assessment, PublishedGap, PublishedProfile, PublishedRecommendation, PublishedScore
 
     questionnaire = app.extensions["tna.questionnaire"]
     catalogue = app.extensions["tna.catalogue"]
@@ -86,8 +86,9 @@ def measure(size: int, runs: int) -> tuple[str, float, float, float, float]:
     os.environ["TNA_INSTANCE"] = str(tmp)
     from flask_migrate import downgrade, upgrade
 
-    from webapp import accounts, create_app
-    from webapp.db import db
+    from webapp import create_app
+    from webapp.accounts import service as accounts
+    from webapp.core.db import db
 
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp / 'portfolio.sqlite3'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})

@@ -8,6 +8,9 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator
 
 DEFAULT_LANGUAGE = "en"
+# The one list of languages the product speaks, English first. A language added here must be
+# in every text map of the definitions and in translations/<lang>/: `tna validate` checks both.
+LANGUAGES: tuple[str, ...] = ("en", "fr", "es")
 
 
 def _normalize(value: Any) -> dict[str, str]:

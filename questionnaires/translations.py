@@ -7,10 +7,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .text import DEFAULT_LANGUAGE, LANGUAGES
 from .yamlio import format_loc
 
-REQUIRED_LANGUAGES = ("fr", "es")
-LANGUAGE_NAMES = {"fr": "French", "es": "Spanish", "en": "English"}
+REQUIRED_LANGUAGES = tuple(lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE)
 
 
 def texts(obj: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], dict[str, str]]]:
@@ -44,9 +44,15 @@ def missing_translations(
             continue
         for lang in languages:
             if not text.get(lang, "").strip():
-                problems.append(f"{path}: {format_loc(loc)}: no {LANGUAGE_NAMES.get(lang, lang)} text")
+                problems.append(f"{path}: {format_loc(loc)}: no {_english_name(lang)} text")
     return problems
 
 
 def _matches(loc: tuple[Any, ...], pattern: tuple[Any, ...]) -> bool:
     return len(loc) == len(pattern) and all(p is None or p == part for p, part in zip(pattern, loc, strict=True))
+
+
+def _english_name(lang: str) -> str:
+    from babel import Locale
+
+    return Locale.parse(lang).english_name or lang

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from questionnaires import DEFAULT_QUESTIONNAIRE, Questionnaire, load_questionnaire
-from questionnaires.text import Text
+from questionnaires.text import LANGUAGES, Text
 from questionnaires.yamlio import DefinitionError, load_yaml, pydantic_problems
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,7 +152,7 @@ def translation_problems(
     )
 
 
-def label_problems(languages: tuple[str, ...] = ("en", "fr", "es")) -> list[str]:
+def label_problems(languages: tuple[str, ...] = LANGUAGES) -> list[str]:
     """Labels in labels.yaml (engine and reports) that lack a language."""
     from questionnaires.model import CHOICE_LABELS
 

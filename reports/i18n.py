@@ -18,8 +18,9 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
+from questionnaires.text import LANGUAGES
+
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
-LANGUAGES: tuple[str, ...] = ("en", "fr", "es")
 # Arabic, Russian and Chinese are planned: fonts and right-to-left layout are ready.
 RTL_LANGUAGES = frozenset({"ar"})
 
@@ -96,7 +97,7 @@ def country_names(lang: str) -> dict[str, str]:
     return names
 
 
-def catalogue_problems(languages: tuple[str, ...] = ("fr", "es")) -> list[str]:
+def catalogue_problems(languages: tuple[str, ...] = LANGUAGES[1:]) -> list[str]:
     """Interface strings without a translation: 'file: msgid "...": no translation'."""
     from babel.messages.pofile import read_po
 

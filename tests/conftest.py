@@ -49,7 +49,7 @@ def app(tmp_path, monkeypatch):
         upgrade()
     yield app
     with app.app_context():
-        from webapp.db import db
+        from webapp.core.db import db
 
         db.session.remove()
         if os.environ.get("TEST_DATABASE_URL"):
@@ -145,9 +145,9 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture
 def people(app):
-    from webapp import accounts
-    from webapp.db import db
-    from webapp.models import Agency
+    from webapp.accounts import service as accounts
+    from webapp.core.db import db
+    from webapp.core.models import Agency
 
     with app.app_context():
         agency = Agency(country="KE", name="Kenya Coast Guard", agency_type="coast-guard")

@@ -1,6 +1,7 @@
 """Every route, for anonymous users and each role, on objects of one's own and of others.
 
-A route that is not in MATRIX fails the test: new routes must state who may use them.
+A route that is not in MATRIX fails the test: new routes must state who may use them. Who may
+use a signed-in route is read from the roles table (webapp/core/roles.py), by permission.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import Browser
+from webapp.core.roles import ROLES as ROLE_TABLE
 from tests.test_roles import assessment_id, publish_as_ta, sign_in, submitted_assessment
 
 ROLES = ("anon", "official", "other_official", "ta", "donor", "admin")
@@ -18,12 +20,24 @@ def everyone(status):
     return dict.fromkeys(ROLES, status)
 
 
-def staff(ok, *, official=403, donor=403):
-    return {"anon": SIGN_IN, "official": official, "other_official": official, "ta": ok, "donor": donor, "admin": ok}
+def account(role: str) -> str:
+    """The role in the roles table that a test person has."""
+    return "official" if role == "other_official" else role
+
+
+def allowed(permission: str, ok, refused=403):
+    """`ok` for each role whose row in the roles table grants `permission`, `refused` for the
+    others, and the sign-in page for anonymous visitors."""
+    return {role: SIGN_IN if role == "anon" else ok if permission in ROLE_TABLE[account(role)].permissions else refused
+            for role in ROLES}
+
+
+def staff(ok):
+    return allowed("review", ok)
 
 
 def readers(ok):
-    return {"anon": SIGN_IN, "official": 403, "other_official": 403, "ta": ok, "donor": ok, "admin": ok}
+    return allowed("read-portfolio", ok)
 
 
 # endpoint -> list of (method, url with {token}, {published}, {draft} placeholders, expected by role)
@@ -47,9 +61,9 @@ MATRIX = {
     "auth.sign_out": [("POST", "/sign-out", everyone(302))],
     "auth.home": [("GET", "/home", everyone(302))],
     "auth.invitation": [("GET", "/invitation/not-a-real-token", everyone(404))],
-    "auth.my_assessments": [("GET", "/my/assessments", {"anon": SIGN_IN, "official": 200, "other_official": 200, "ta": 403, "donor": 403, "admin": 403})],
-    "admin.users": [("GET", "/admin/users", staff(403, official=403) | {"admin": 200}),
-                    ("POST", "/admin/users", staff(403) | {"admin": 200})],
+    "auth.my_assessments": [("GET", "/my/assessments", allowed("assess", 200))],
+    "admin.users": [("GET", "/admin/users", allowed("manage-users", 200)),
+                    ("POST", "/admin/users", allowed("manage-users", 200))],
     "review.index": [("GET", "/review/", staff(200))],
     "review.show": [("GET", "/review/{published}", staff(200)), ("GET", "/review/{draft}", staff(404)),
                     ("GET", "/review/not-an-id", staff(404))],
@@ -120,3 +134,19 @@ def test_ids_in_urls_are_not_guessable(app, world):
 
     assert uuid.UUID(world["published"]).version == 4
     assert len(world["token"]) >= 32
+
+
+def test_the_matrix_covers_every_role_in_the_table():
+    assert {account(role) for role in ROLES if role != "anon"} == set(ROLE_TABLE)
+
+
+@pytest.mark.parametrize("role", sorted(ROLE_TABLE))
+def test_each_role_starts_at_its_home_page(app, people, role):
+    from flask import url_for
+
+    browser = sign_in(app, people[role][0])
+    response = browser.client.get("/home")
+    with app.test_request_context():
+        home = url_for(ROLE_TABLE[role].home)
+    assert response.status_code == 302 and response.headers["Location"] == home
+    assert browser.client.get(home).status_code == 200

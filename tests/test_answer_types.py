@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 from questionnaires import Question
 from questionnaires.answer_types import ANSWER_TYPES, answer_text, check, check_all, handler
 from reports.i18n import Translator
-from webapp.forms import field_name, read_answer, section_form
+from webapp.wizard.forms import field_name, read_answer, section_form
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "webapp" / "templates"
 

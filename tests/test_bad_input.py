@@ -19,8 +19,8 @@ def profile_done(browser, questionnaire):
 def saved(app, token):
     from sqlalchemy import select
 
-    from webapp.db import db
-    from webapp.models import Assessment
+    from webapp.core.db import db
+    from webapp.core.models import Assessment
 
     with app.app_context():
         return db.session.scalar(select(Assessment).where(Assessment.token == token)).answer_values()

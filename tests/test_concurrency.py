@@ -55,14 +55,14 @@ def test_save_that_loses_a_race_is_refused_and_shows_both_values(app, browser, q
     version check refuses this one, and the page shows the answer the other save made."""
     from sqlalchemy import update
 
-    import webapp.wizard
-    from webapp.db import db
-    from webapp.models import Answer, Assessment
+    import webapp.wizard.pages
+    from webapp.core.db import db
+    from webapp.core.models import Answer, Assessment
 
     token, answers = profile_done(browser, questionnaire)
     url = f"/a/{token}/section/profile"
     browser.get(url)
-    check = webapp.wizard.newer_answers
+    check = webapp.wizard.pages.newer_answers
 
     def read_then_lose_the_race(assessment, *args):
         newer = check(assessment, *args)
@@ -72,7 +72,7 @@ def test_save_that_loses_a_race_is_refused_and_shows_both_values(app, browser, q
             other.execute(update(Assessment).where(Assessment.id == assessment.id).values(version=Assessment.version + 1))
         return newer
 
-    monkeypatch.setattr(webapp.wizard, "newer_answers", read_then_lose_the_race)
+    monkeypatch.setattr(webapp.wizard.pages, "newer_answers", read_then_lose_the_race)
     data = form_data(questionnaire.profile, dict(answers))
     data["q_agency_name"] = "Name from this page"
     html = browser.post(url, data, status=409).get_data(as_text=True)
@@ -89,9 +89,9 @@ def test_concurrent_write_to_the_same_row_is_detected(app, questionnaire):
     import pytest
     from sqlalchemy.orm.exc import StaleDataError
 
-    from webapp.db import db
-    from webapp.models import Assessment
-    from webapp.store import create_assessment, get_by_token as wizard_record, save_answers
+    from webapp.core.db import db
+    from webapp.core.models import Assessment
+    from webapp.core.store import create_assessment, get_by_token as wizard_record, save_answers
 
     with app.app_context():
         token = create_assessment(questionnaire).token
@@ -110,8 +110,8 @@ def test_concurrent_write_to_the_same_row_is_detected(app, questionnaire):
 
 
 def test_double_clicked_start_creates_one_assessment(app, browser):
-    from webapp.db import db
-    from webapp.models import Assessment
+    from webapp.core.db import db
+    from webapp.core.models import Assessment
 
     html = browser.get("/").get_data(as_text=True)
     key = re.search(r'name="creation_key" value="([^"]+)"', html).group(1)
@@ -129,8 +129,8 @@ def test_worker_killed_in_the_middle_of_a_save_leaves_the_page_unsaved(app, brow
     script = textwrap.dedent(f"""
         import os, signal
         from webapp import create_app
-        from webapp.db import db
-        from webapp.models import Answer, Assessment
+        from webapp.core.db import db
+        from webapp.core.models import Answer, Assessment
         from sqlalchemy import select
         app = create_app({{"SQLALCHEMY_DATABASE_URI": {app.config["SQLALCHEMY_DATABASE_URI"]!r}, "SECRET_KEY": "x"}})
         with app.app_context():
@@ -155,7 +155,7 @@ def test_worker_killed_in_the_middle_of_a_save_leaves_the_page_unsaved(app, brow
 def test_failure_inside_a_save_rolls_back_the_whole_page(app, browser, questionnaire, monkeypatch):
     token, answers = profile_done(browser, questionnaire)
     before = saved(app, token)
-    from webapp.db import db
+    from webapp.core.db import db
 
     def broken_commit():
         """Fails at the commit: the agency, the answers and the audit row have been written
@@ -172,7 +172,7 @@ def test_failure_inside_a_save_rolls_back_the_whole_page(app, browser, questionn
     assert "Answers you saved before are safe" in response.get_data(as_text=True)
     monkeypatch.undo()
     with app.app_context():
-        from webapp.db import db
+        from webapp.core.db import db
 
         db.session.remove()
     assert saved(app, token) == before
@@ -211,7 +211,7 @@ def test_restart_in_the_middle_resumes_exactly_where_left_off(app, browser, ques
     browser.get(url)
     browser.post(url, form_data(sections[1], answers), status=302)
     with app.app_context():
-        from webapp.db import db
+        from webapp.core.db import db
 
         db.session.remove()
         db.engine.dispose()

@@ -96,8 +96,8 @@ def test_whole_assessment_in_french_with_messages_and_recorded_language(app, que
     with app.app_context():
         from sqlalchemy import select
 
-        from webapp.db import db
-        from webapp.models import Assessment
+        from webapp.core.db import db
+        from webapp.core.models import Assessment
 
         assert db.session.scalar(select(Assessment.language).where(Assessment.token == token)) == "fr"
     assert saved(app, token)["agency_type"] == "coast-guard"

@@ -11,10 +11,10 @@ from tests.test_journey import start
 
 
 def test_an_invitation_is_used_once_even_when_two_acceptances_race(app, people):
-    from webapp import accounts
-    from webapp.db import db
-    from webapp.models import Invitation, User
-    from webapp.models import utcnow
+    from webapp.accounts import service as accounts
+    from webapp.core.db import db
+    from webapp.core.models import Invitation, User
+    from webapp.core.models import utcnow
 
     with app.test_request_context():
         user = accounts.create_user("racer@example.org", "Racer", "donor")
@@ -30,7 +30,7 @@ def test_an_invitation_is_used_once_even_when_two_acceptances_race(app, people):
 
 
 def test_the_pdf_cache_key_covers_the_code_and_the_compiled_translations(tmp_path, monkeypatch):
-    import webapp.pdfcache as pdfcache
+    import webapp.wizard.pdfcache as pdfcache
 
     covered = {str(p.relative_to(pdfcache.ROOT)) for p in pdfcache._code_files()}
     assert {"reports/recommend.py", "reports/build.py", "questionnaires/scoring.py", "reports/labels.yaml",
@@ -53,8 +53,8 @@ def test_the_pdf_cache_key_covers_the_code_and_the_compiled_translations(tmp_pat
 def _saved(app, token):
     from sqlalchemy import select
 
-    from webapp.db import db
-    from webapp.models import Assessment
+    from webapp.core.db import db
+    from webapp.core.models import Assessment
 
     with app.app_context():
         return db.session.scalar(select(Assessment).where(Assessment.token == token)).answer_values()
@@ -107,9 +107,9 @@ def _training_page(app, browser, questionnaire, token):
 def _confidential_ids(app, token):
     from sqlalchemy import select
 
-    from webapp.db import db
-    from webapp.models import Assessment
-    from webapp.store import confidential_ids
+    from webapp.core.db import db
+    from webapp.core.models import Assessment
+    from webapp.core.store import confidential_ids
 
     with app.app_context():
         return confidential_ids(db.session.scalar(select(Assessment).where(Assessment.token == token)))
@@ -228,8 +228,8 @@ def _new_draft_for_same_agency(app, token) -> str:
     """A second assessment of the agency, as an official starts one for it."""
     from sqlalchemy import select
 
-    from webapp.db import db
-    from webapp.models import Assessment
+    from webapp.core.db import db
+    from webapp.core.models import Assessment
 
     with app.app_context():
         first = db.session.scalar(select(Assessment).where(Assessment.token == token))

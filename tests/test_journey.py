@@ -138,7 +138,7 @@ def test_answer_revealing_a_question_shows_it_before_moving_on(browser, question
 
 
 def test_next_section_follows_the_pages_that_apply(questionnaire):
-    from webapp.wizard import next_section
+    from webapp.wizard.pages import next_section
 
     answers = answer_all(questionnaire, dict(PROFILE))
     order = [s.id for s in questionnaire.applicable_sections(answers)]

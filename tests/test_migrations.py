@@ -7,7 +7,7 @@ import os
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
-from webapp.db import db
+from webapp.core.db import db
 
 FIRST = "2a8f2b88e933"
 
@@ -44,7 +44,7 @@ def test_upgrade_keeps_existing_data(tmp_path, monkeypatch):
         assert agency == "Coast Guard"
 
         # And the app reads the migrated data.
-        from webapp.models import Assessment
+        from webapp.core.models import Assessment
 
         values = db.session.get(Assessment, "as-1").answer_values()
         assert values == {"agency_name": "Coast Guard", "borders": ["sea"], "staff_size": 1200}

@@ -160,7 +160,7 @@ def test_cli_report_rejects_bad_answers(tmp_path):
 def test_pdf_is_rendered_once_and_cached_until_the_answers_change(app, browser, questionnaire, monkeypatch):
     from tests.helpers import PROFILE, form_data
     from tests.test_journey import start, walk
-    import webapp.pdfcache as pdfcache
+    import webapp.wizard.pdfcache as pdfcache
 
     renders = []
     real = pdfcache.render_pdf_isolated
@@ -185,8 +185,8 @@ def test_pdf_is_rendered_once_and_cached_until_the_answers_change(app, browser, 
 
     from sqlalchemy import func, select
 
-    from webapp.db import db
-    from webapp.models import RenderedReport
+    from webapp.core.db import db
+    from webapp.core.models import RenderedReport
 
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(RenderedReport)) == 1

@@ -29,13 +29,13 @@ def test_two_workers_share_one_count(app, people):
     assert statuses[:10] == [401] * 10
     assert statuses[10] == 429
     with other_worker.app_context():
-        from webapp.db import db
+        from webapp.core.db import db
 
         db.engine.dispose()
 
 
 def test_counts_start_again_when_their_window_has_passed(app):
-    from webapp.ratelimit import DatabaseStorage
+    from webapp.accounts.ratelimit import DatabaseStorage
 
     storage = DatabaseStorage()
     with app.app_context():
@@ -57,7 +57,7 @@ def test_counts_start_again_when_their_window_has_passed(app):
 def test_the_limiter_refuses_the_attempt_past_the_limit(app):
     from limits.strategies import FixedWindowRateLimiter
 
-    from webapp.ratelimit import DatabaseStorage
+    from webapp.accounts.ratelimit import DatabaseStorage
 
     limiter = FixedWindowRateLimiter(DatabaseStorage())
     limit = parse("3 per minute")

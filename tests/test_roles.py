@@ -35,8 +35,8 @@ def submitted_assessment(app, questionnaire, profile=None, browser=None) -> str:
 def assessment_id(app, token) -> str:
     from sqlalchemy import select
 
-    from webapp.db import db
-    from webapp.models import Assessment
+    from webapp.core.db import db
+    from webapp.core.models import Assessment
 
     with app.app_context():
         return db.session.scalar(select(Assessment.id).where(Assessment.token == token))
@@ -48,7 +48,7 @@ def assessment_id(app, token) -> str:
 def test_password_rules_follow_current_guidance(app):
     from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-    from webapp.accounts import password_problem
+    from webapp.accounts.service import password_problem
 
     common = next(p for p in FREQUENCY_LISTS["passwords"] if len(p) >= 12)
     with app.test_request_context():
@@ -60,8 +60,8 @@ def test_password_rules_follow_current_guidance(app):
 
 
 def test_passwords_are_hashed_with_scrypt(app, people):
-    from webapp.db import db
-    from webapp.models import User
+    from webapp.core.db import db
+    from webapp.core.models import User
 
     with app.app_context():
         assert db.session.get(User, people["ta"][1]).password_hash.startswith("scrypt:")
@@ -126,9 +126,9 @@ def test_invitation_sets_a_password_once(app, people):
 
 
 def test_expired_invitation_is_refused(app, people):
-    from webapp import accounts
-    from webapp.db import db
-    from webapp.models import Invitation, User
+    from webapp.accounts import service as accounts
+    from webapp.core.db import db
+    from webapp.core.models import Invitation, User
 
     with app.app_context():
         user = accounts.create_user("late@x.test", "Late", "donor")
@@ -209,7 +209,7 @@ def publish_as_ta(app, ta, aid):
     ta.post(f"/review/{aid}/publish", {}, status=302)
 
 
-def test_donor_sees_published_reports_only_without_confidential_text(app, people, questionnaire):
+def test_donor_sees_published_reports_only_without_confidential_text(app, people, questionnaire, tmp_path):
     official = Browser(app.test_client())
     token = start(official)
     answers = dict(PROFILE, train_comments="Secret budget figures")
@@ -229,6 +229,27 @@ def test_donor_sees_published_reports_only_without_confidential_text(app, people
     assert "Coast Guard Service" in html
     assert "Secret budget figures" not in html and "[Confidential: not shown]" in html
     assert "Secret budget figures" in Browser(app.test_client()).get(f"/a/{token}/report").get_data(as_text=True)
+
+    # The command line builds the same report with the same rule, by audience.
+    import json
+
+    from click.testing import CliRunner
+
+    from webapp.cli import main
+    from webapp.core.models import Assessment
+
+    database = {"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
+    reference = Assessment.reference_for(aid)
+    result = CliRunner(env=database).invoke(main, ["report", "--assessment", reference, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["reference"] == reference
+    for audience, shown in (("donor", False), ("reviewer", True)):
+        out = tmp_path / f"{audience}.html"
+        result = CliRunner(env=database).invoke(main, ["report", "--assessment", reference, "--audience", audience, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        assert ("Secret budget figures" in out.read_text()) is shown
+    missing = CliRunner(env=database).invoke(main, ["report", "--assessment", "TNA-00000000", "--format", "json"])
+    assert missing.exit_code == 1 and "No single assessment" in missing.output
 
 
 def test_portfolio_hides_groups_of_fewer_than_three_agencies_and_exports(app, people, questionnaire):
@@ -266,8 +287,8 @@ def test_portfolio_hides_groups_of_fewer_than_three_agencies_and_exports(app, pe
 def test_audit_trail_names_a_signed_in_official_and_no_one_for_a_private_link(app, people, questionnaire):
     from sqlalchemy import select
 
-    from webapp.db import db
-    from webapp.models import AuditEvent
+    from webapp.core.db import db
+    from webapp.core.models import AuditEvent
 
     signed_in = sign_in(app, people["official"][0])
     mine = start(signed_in)

@@ -136,7 +136,7 @@ def test_the_engine_reads_what_the_form_shows(app, questionnaire, data):
     must read the same thing from any submission, hostile ones included."""
     from werkzeug.datastructures import MultiDict
 
-    from webapp.forms import field_name, read_answer, section_form, submitted, to_value
+    from webapp.wizard.forms import field_name, read_answer, section_form, submitted, to_value
 
     section = data.draw(st.sampled_from(list(questionnaire.all_sections())))
     names = [field_name(q) for q in section.questions]

@@ -1,19 +1,22 @@
-"""The Flask application: the only package that imports Flask or the database."""
+"""The Flask application: the only package that imports Flask or the database.
+
+`core/` holds what every feature shares (configuration, database and models, the assessment
+store, the report builder, roles, i18n, security and error pages). Each feature is a package
+with its blueprint and the services only it uses: `wizard/`, `review/`, `portfolio/`,
+`accounts/` and `admin/`.
+"""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from reports.catalogue import DEFAULT_CATALOGUE, load_definitions
 from questionnaires import DEFAULT_QUESTIONNAIRE
-
-from . import config
-from .db import db, migrate
-from .pdfcache import definitions_digest
+from reports.catalogue import DEFAULT_CATALOGUE, load_definitions
+from webapp.core import config, errors, i18n, security
+from webapp.core.db import db, migrate
 
 csrf = CSRFProtect()
 
@@ -30,139 +33,27 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     questionnaire, catalogue = load_definitions(questionnaire_path, catalogue_path)
     app.extensions["tna.questionnaire"] = questionnaire
     app.extensions["tna.catalogue"] = catalogue
-    app.extensions["tna.digest"] = definitions_digest(questionnaire_path, catalogue_path)
 
-    if app.config.get("TNA_BEHIND_PROXY"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
-
-    app.wsgi_app = BoundedChunkedBody(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])  # type: ignore[method-assign]
-    app.before_request(_refuse_oversized_bodies)
-    app.before_request(_refuse_nul_characters)
-
+    security.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config.ROOT / "migrations"))
     csrf.init_app(app)
-
-    from . import accounts, i18n
-    from .views import admin, auth, errors, portfolio, report, review, wizard
-
     i18n.init_app(app)
-    accounts.login_manager.init_app(app)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("TNA_RATELIMIT_STORAGE", "database://"))
-    accounts.init_throttle(app)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(admin.bp)
-    app.register_blueprint(review.bp)
-    app.register_blueprint(portfolio.bp)
-
-    app.register_blueprint(wizard.bp)
-    app.register_blueprint(report.bp)
     errors.register(app)
     _template_helpers(app)
-    app.after_request(_idle_session)
-    app.after_request(_security_headers)
+
+    from webapp import accounts, admin, portfolio, review, wizard
+
+    for feature in (accounts, admin, review, portfolio, wizard):
+        feature.init_app(app)
     return app
-
-
-class BoundedChunkedBody:
-    """A chunked body has no Content-Length, so its size cannot be checked before it is read,
-    and the form parser would silently cut it at the limit, losing the rest of the page. Read it
-    here, up to one byte past the limit: a body over the limit is marked for a 413, and one
-    within it is passed on with its length, like any other."""
-
-    def __init__(self, wsgi_app, limit: int):
-        self.wsgi_app = wsgi_app
-        self.limit = limit
-
-    def __call__(self, environ, start_response):
-        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
-        if chunked and not environ.get("CONTENT_LENGTH"):
-            body = environ["wsgi.input"].read(self.limit + 1)
-            if len(body) > self.limit:
-                environ["tna.body_too_large"] = True
-                body = b""
-            environ["wsgi.input"] = io.BytesIO(body)
-            environ["CONTENT_LENGTH"] = str(len(body))
-            environ.pop("HTTP_TRANSFER_ENCODING", None)
-            environ.pop("wsgi.input_terminated", None)
-        return self.wsgi_app(environ, start_response)
-
-
-def _refuse_oversized_bodies():
-    from flask import abort, request
-
-    if request.environ.get("tna.body_too_large"):
-        abort(413)
-
-
-def _refuse_nul_characters():
-    """No browser puts a NUL character in a link or a form, and PostgreSQL cannot store one. A
-    request that holds one was altered on its way: it gets the "form could not be read" page,
-    and nothing is saved."""
-    from flask import abort, request
-
-    if "\x00" in request.path or "%00" in request.environ.get("QUERY_STRING", "") or "\x00" in request.environ.get("QUERY_STRING", ""):
-        abort(400)
-    if request.method == "POST" and any("\x00" in value for _, value in request.form.items(multi=True)):
-        abort(400)
-
-
-def _idle_session(response):
-    """A session that holds something ends after SESSION_IDLE without a request. Setting the
-    flag only once, and only on a session in use, keeps static files and PDF downloads from
-    re-signing and re-sending the cookie, and gives no cookie to visitors who need none."""
-    from flask import session
-
-    if session and not session.permanent:
-        session.permanent = True
-    return response
-
-
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
-
-
-SECURITY_HEADERS = (
-    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
-    ("X-Content-Type-Options", "nosniff"),
-    ("Referrer-Policy", "no-referrer"),
-    ("X-Frame-Options", "DENY"),
-)
-PRIVATE_PAGE = ("Cache-Control", "private, no-store")
-HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-
-
-def _security_headers(response):
-    """Private links carry their token in the URL: never leak it in a Referer header, and keep
-    pages under a private link out of shared caches. A header a view set itself is kept,
-    except that signed-in pages and exports are never stored."""
-    from flask import current_app, request
-
-    from flask import session
-
-    wanted = list(SECURITY_HEADERS)
-    if request.path.startswith("/a/"):
-        wanted.append(PRIVATE_PAGE)
-    if "_user_id" in session and request.endpoint not in ("static", "report.report_css"):
-        # A signed-in page or export is never kept by any cache, whatever the view set.
-        response.headers["Cache-Control"] = PRIVATE_PAGE[1]
-    if request.is_secure or current_app.config["SESSION_COOKIE_SECURE"]:
-        wanted.append(HSTS)
-    present = {name.lower() for name, _ in response.headers.items()}
-    response.headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
-    return response
 
 
 def _template_helpers(app: Flask) -> None:
     from questionnaires import tr
     from questionnaires.answer_types import handler
     from reports.build import answer_text
-
-    from .i18n import current_language
+    from webapp.core.i18n import current_language
 
     @app.template_filter("tr")
     def translate(text: dict[str, str] | None) -> str:
@@ -171,6 +62,6 @@ def _template_helpers(app: Flask) -> None:
     app.jinja_env.globals["answer_type"] = handler
     app.jinja_env.globals["answer_text"] = lambda question, value: answer_text(question, value, current_language())
 
-    from .status import status_label
+    from webapp.core.status import status_label
 
     app.jinja_env.globals["status_label"] = status_label

@@ -13,6 +13,7 @@ from questionnaires.answer_types import check_all, from_file
 from questionnaires.yamlio import load_yaml
 from reports.build import build_report
 from reports.catalogue import DEFAULT_CATALOGUE, load_definitions
+from reports.i18n import LANGUAGES
 from reports.render import render_document, render_pdf
 
 
@@ -48,28 +49,38 @@ def validate(questionnaire_path: str, catalogue_path: str) -> None:
         f"OK: {questionnaire.id} v{questionnaire.version}: {len(questionnaire.sections)} sections, "
         f"{questions} questions, {len(questionnaire.topics)} topics; "
         f"{len(catalogue.resources)} resources with {parts} parts; "
-        "English, French and Spanish complete."
+        f"{_names(LANGUAGES)} complete."
     )
 
 
 @main.command()
-@click.argument("answers_file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("answers_file", required=False, type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write the report (.pdf or .html). Not needed with --format json.")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "html", "json"]), default=None,
               help="pdf or html (default: from the output's suffix), or json: scores and ranked recommendations.")
+@click.option("--assessment", "reference", help="Instead of an answers file: a stored assessment, by its reference (TNA-…) or id.")
+@click.option("--audience", type=click.Choice(["official", "reviewer", "donor"]), default="donor", show_default=True,
+              help="With --assessment: who will read it. Donors never see answers marked confidential.")
+@click.option("--language", type=click.Choice(list(LANGUAGES)), default=None, help="Report language (default: the assessment's).")
 @click.option("--questionnaire", "questionnaire_path", type=click.Path(dir_okay=False), default=str(DEFAULT_QUESTIONNAIRE))
 @click.option("--catalogue", "catalogue_path", type=click.Path(dir_okay=False), default=str(DEFAULT_CATALOGUE))
-def report(answers_file: str, output: str | None, fmt: str | None, questionnaire_path: str, catalogue_path: str) -> None:
-    """Build the report from an answers file, without the web server."""
-    try:
-        questionnaire, catalogue = load_definitions(questionnaire_path, catalogue_path)
-        data = load_yaml(answers_file)
-        answers, info = _read_answers(answers_file, data, questionnaire)
-    except DefinitionError as exc:
-        for problem in exc.problems:
-            click.echo(problem, err=True)
-        sys.exit(1)
-    built = build_report(questionnaire, catalogue, answers, info, info.get("language", "en"))
+def report(answers_file: str | None, output: str | None, fmt: str | None, reference: str | None, audience: str,
+           language: str | None, questionnaire_path: str, catalogue_path: str) -> None:
+    """Build the report from an answers file, or from a stored assessment, without the web server."""
+    if (answers_file is None) == (reference is None):
+        raise click.UsageError("Give either an answers file or --assessment, not both.")
+    if reference is not None:
+        built = _stored_report(reference, audience, language)
+    else:
+        try:
+            questionnaire, catalogue = load_definitions(questionnaire_path, catalogue_path)
+            data = load_yaml(answers_file)
+            answers, info = _read_answers(answers_file, data, questionnaire)
+        except DefinitionError as exc:
+            for problem in exc.problems:
+                click.echo(problem, err=True)
+            sys.exit(1)
+        built = build_report(questionnaire, catalogue, answers, info, language or info.get("language", "en"))
     if fmt is None:
         fmt = "html" if output and Path(output).suffix.lower() in (".html", ".htm") else "pdf"
     if fmt == "json":
@@ -90,6 +101,35 @@ def report(answers_file: str, output: str | None, fmt: str | None, questionnaire
     out = Path(output)
     out.write_bytes(html.encode("utf-8") if fmt == "html" else render_pdf(html))
     click.echo(f"Wrote {out} ({len(built.recommendations)} recommendations).")
+
+
+def _names(languages: tuple[str, ...]) -> str:
+    """English, French and Spanish."""
+    from babel import Locale
+
+    names = [Locale.parse(lang).english_name or lang for lang in languages]
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+
+
+def _stored_report(reference: str, audience: str, language: str | None):
+    """The report of a stored assessment, built as the web app builds it for `audience`."""
+    from sqlalchemy import select
+
+    from webapp import create_app
+    from webapp.core.db import db
+    from webapp.core.models import Assessment
+    from webapp.core.reports import report_for
+
+    app = create_app()
+    with app.app_context():
+        wanted = reference.strip()
+        prefix = wanted.upper().removeprefix("TNA-").lower()
+        query = select(Assessment).where(Assessment.id.startswith(prefix, autoescape=True) if len(prefix) == 8 else Assessment.id == wanted)
+        found = db.session.scalars(query.limit(2)).all()
+        if len(found) != 1:
+            raise click.ClickException(f"No single assessment has the reference or id {reference!r}.")
+        with app.test_request_context():
+            return report_for(found[0], language or found[0].language or "en", audience)  # type: ignore[arg-type]
 
 
 def _read_answers(path: str, data: object, questionnaire) -> tuple[dict, dict]:
@@ -116,7 +156,7 @@ def db_upgrade() -> None:
     """Create the database or bring it to the latest schema."""
     from flask_migrate import upgrade
 
-    from . import create_app
+    from webapp import create_app
 
     app = create_app()
     with app.app_context():
@@ -136,7 +176,8 @@ def _safe_url(url: str) -> str:
 @click.password_option()
 def create_admin(email: str, name: str, password: str) -> None:
     """Create the first administrator."""
-    from . import accounts, create_app
+    from webapp import create_app
+    from webapp.accounts import service as accounts
 
     app = create_app()
     with app.test_request_context():
@@ -161,9 +202,10 @@ DEMO_PASSWORD = "demo-password-for-local-use"
 @main.command("demo-users")
 def demo_users() -> None:
     """Create demo accounts, for local development on the embedded database only."""
-    from . import accounts, create_app
-    from .db import db
-    from .models import Agency
+    from webapp import create_app
+    from webapp.accounts import service as accounts
+    from webapp.core.db import db
+    from webapp.core.models import Agency
 
     app = create_app()
     if app.config["TNA_ENV"] == "production" or not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

@@ -56,7 +56,7 @@ def live_server(tmp_path_factory):
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'live.sqlite3'}", "SECRET_KEY": "browser-tests"})
     with app.app_context():
         upgrade()
-        from webapp import accounts
+        from webapp.accounts import service as accounts
 
         for role in ("ta", "donor", "admin"):
             accounts.create_user(f"{role}@example.org", f"Browser {role}", role, BROWSER_PASSWORD)

@@ -11,10 +11,11 @@ from sqlalchemy import select
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from .. import accounts
-from ..db import db
-from ..models import Assessment
-from .errors import render_error
+from webapp.accounts import service as accounts
+from webapp.core.db import db
+from webapp.core.errors import render_error
+from webapp.core.models import Assessment
+from webapp.core.roles import ROLES, permission_required
 
 bp = Blueprint("auth", __name__)
 
@@ -36,7 +37,7 @@ class SetPasswordForm(FlaskForm):
 
 
 def _safe_next(target: str | None) -> str | None:
-    from ..safety import local_path
+    from webapp.core.security import local_path
 
     return local_path(target, default="") or None
 
@@ -52,7 +53,7 @@ def sign_in():
             accounts.start_session(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("auth.home"))
         error = _("The email address or the password is not right.")
-    return render_template("sign_in.html", form=form, error=error), (200 if error is None else 401)
+    return render_template("accounts/sign_in.html", form=form, error=error), (200 if error is None else 401)
 
 
 @bp.post("/sign-out")
@@ -67,12 +68,7 @@ def home():
     """Where each role starts."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.sign_in"))
-    return redirect(url_for({
-        "official": "auth.my_assessments",
-        "ta": "review.index",
-        "donor": "portfolio.index",
-        "admin": "admin.users",
-    }[current_user.role]))
+    return redirect(url_for(ROLES[current_user.role].home))
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
@@ -93,15 +89,15 @@ def invitation(token: str):
             accounts.start_session(user)
             flash(_("Your password is set. You are signed in."), "success")
             return redirect(url_for("auth.home"))
-    return render_template("invitation.html", form=form, invite=invite, problem=problem)
+    return render_template("accounts/invitation.html", form=form, invite=invite, problem=problem)
 
 
 @bp.get("/my/assessments")
-@accounts.role_required("official")
+@permission_required("assess")
 def my_assessments():
     assessments = []
     if current_user.agency_id:
         assessments = db.session.scalars(
             select(Assessment).where(Assessment.agency_id == current_user.agency_id).order_by(Assessment.created_at.desc())
         ).all()
-    return render_template("my_assessments.html", assessments=assessments)
+    return render_template("accounts/my_assessments.html", assessments=assessments)

@@ -3,32 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from sqlalchemy import delete, select
 
 from questionnaires.scoring import score
-from reports.build import AdjustmentSpec, Review, apply_adjustments
+from reports.build import apply_adjustments
 from reports.recommend import find_gaps, recommend
-
-from .db import db
-from .models import (
-    Adjustment, Agency, Assessment, AuditEvent, Comment, PublishedGap, PublishedProfile, PublishedRecommendation,
-    PublishedScore, User, utcnow,
+from webapp.core.db import db
+from webapp.core.models import (
+    Adjustment,
+    Agency,
+    Assessment,
+    Comment,
+    PublishedGap,
+    PublishedProfile,
+    PublishedRecommendation,
+    PublishedScore,
+    User,
+    utcnow,
 )
-from .status import CLARIFICATION, PUBLISHED, REVIEWED, SUBMITTED
+from webapp.core.status import CLARIFICATION, PUBLISHED, REVIEWED, SUBMITTED
+from webapp.core.store import adjustment_specs, audit
 
 REVIEWABLE = (SUBMITTED, CLARIFICATION, REVIEWED, PUBLISHED)
-
-
-def audit(assessment: Assessment | None, actor: User | None, action: str, before: Any = None, after: Any = None) -> None:
-    if assessment is not None:
-        # A new version of the assessment: its cached PDFs no longer match and are rendered again.
-        assessment.updated_at = utcnow()
-    db.session.add(AuditEvent(
-        assessment_id=assessment.id if assessment else None, actor_id=actor.id if actor else None,
-        action=action, before=before, after=after,
-    ))
 
 
 def queue(filters: dict[str, str], sort: str) -> list[tuple[Assessment, Agency | None]]:
@@ -56,29 +53,6 @@ def queue(filters: dict[str, str], sort: str) -> list[tuple[Assessment, Agency |
         "oldest": (Assessment.submitted_at,),
     }.get(sort, (Assessment.submitted_at.desc(),))
     return list(db.session.execute(query.order_by(*order)).all())
-
-
-def comments(assessment: Assessment) -> list[Comment]:
-    return list(db.session.scalars(select(Comment).where(Comment.assessment_id == assessment.id).order_by(Comment.created_at)))
-
-
-def adjustments(assessment: Assessment) -> list[Adjustment]:
-    return list(db.session.scalars(select(Adjustment).where(Adjustment.assessment_id == assessment.id).order_by(Adjustment.created_at)))
-
-
-def adjustment_specs(assessment: Assessment) -> list[AdjustmentSpec]:
-    return [AdjustmentSpec(a.resource_id, a.part_id, a.action, a.reason, a.priority) for a in adjustments(assessment)]
-
-
-def trail(assessment: Assessment) -> list[AuditEvent]:
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.assessment_id == assessment.id).order_by(AuditEvent.at, AuditEvent.id)))
-
-
-def review_info(assessment: Assessment) -> Review | None:
-    if assessment.reviewed_at is None:
-        return None
-    reviewer = db.session.get(User, assessment.reviewed_by) if assessment.reviewed_by else None
-    return Review(reviewer.name if reviewer else "", assessment.reviewed_at.date(), assessment.review_note)
 
 
 def add_comment(assessment: Assessment, author: User, text: str, section_id: str | None, question_id: str | None, clarification: bool) -> None:

@@ -10,8 +10,7 @@ from flask_wtf import FlaskForm
 from questionnaires import Question, Section, tr
 from questionnaires.answer_types import check, handler
 from questionnaires.answers import Problem
-
-from .i18n import Translator, problem_message
+from webapp.core.i18n import Translator, problem_message
 
 
 def field_name(question: Question) -> str:

@@ -12,10 +12,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from questionnaires import Questionnaire
 from questionnaires.answers import is_empty
-
-from .db import db
-from .models import Agency, Answer, Assessment, AuditEvent, Comment, utcnow
-from .status import CLARIFICATION, SUBMITTED
+from reports.build import AdjustmentSpec, Review
+from webapp.core.db import db
+from webapp.core.models import Adjustment, Agency, Answer, Assessment, AuditEvent, Comment, User, utcnow
+from webapp.core.status import CLARIFICATION, SUBMITTED
 
 TOKEN_MAX = 64
 
@@ -180,3 +180,39 @@ def _actor_id() -> str | None:
         # Nobody signed in: no need to load a user (and hash the client's address) to know it.
         return None
     return current_user.id if current_user.is_authenticated else None
+
+
+# The review record: comments, changes to recommendations, the audit trail, the reviewer.
+
+
+def audit(assessment: Assessment | None, actor: User | None, action: str, before: Any = None, after: Any = None) -> None:
+    if assessment is not None:
+        # A new version of the assessment: its cached PDFs no longer match and are rendered again.
+        assessment.updated_at = utcnow()
+    db.session.add(AuditEvent(
+        assessment_id=assessment.id if assessment else None, actor_id=actor.id if actor else None,
+        action=action, before=before, after=after,
+    ))
+
+
+def comments(assessment: Assessment) -> list[Comment]:
+    return list(db.session.scalars(select(Comment).where(Comment.assessment_id == assessment.id).order_by(Comment.created_at)))
+
+
+def adjustments(assessment: Assessment) -> list[Adjustment]:
+    return list(db.session.scalars(select(Adjustment).where(Adjustment.assessment_id == assessment.id).order_by(Adjustment.created_at)))
+
+
+def adjustment_specs(assessment: Assessment) -> list[AdjustmentSpec]:
+    return [AdjustmentSpec(a.resource_id, a.part_id, a.action, a.reason, a.priority) for a in adjustments(assessment)]
+
+
+def trail(assessment: Assessment) -> list[AuditEvent]:
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.assessment_id == assessment.id).order_by(AuditEvent.at, AuditEvent.id)))
+
+
+def review_info(assessment: Assessment) -> Review | None:
+    if assessment.reviewed_at is None:
+        return None
+    reviewer = db.session.get(User, assessment.reviewed_by) if assessment.reviewed_by else None
+    return Review(reviewer.name if reviewer else "", assessment.reviewed_at.date(), assessment.review_note)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
-import datetime as dt
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 INSTANCE = Path(os.environ.get("TNA_INSTANCE", ROOT / "instance"))
 MAX_REQUEST_BYTES = 512 * 1024
 # A session carries only the CSRF secret. It ends after this much idle time; the private link

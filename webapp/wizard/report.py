@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
-from reports.render import render_body, render_document, stylesheet
-
 from reports.i18n import LANGUAGES
-
-from .. import pdfcache, store
-from ..reports import report_for
-from ..i18n import current_language
+from reports.render import render_body, render_document, stylesheet
+from webapp.core import store
+from webapp.core.i18n import current_language
+from webapp.core.reports import report_for
+from webapp.wizard import pdfcache
 
 bp = Blueprint("report", __name__)
 
@@ -30,7 +29,7 @@ def show(token: str):
     assessment = store.get_by_token(token)
     lang = report_language()
     report = _report(assessment, lang)
-    return render_template("report.html", assessment=assessment, report=report, body=render_body(report), report_lang=lang)
+    return render_template("wizard/report.html", assessment=assessment, report=report, body=render_body(report), report_lang=lang)
 
 
 @bp.get("/a/<token>/report.json")

@@ -13,10 +13,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from reports.build import Report, build_report
-
-from . import review, store
-from .models import Assessment
-from .status import LABELS
+from webapp.core import store
+from webapp.core.models import Assessment
+from webapp.core.status import LABELS
 
 Audience = Literal["official", "reviewer", "donor"]
 
@@ -38,4 +37,4 @@ def report_for(assessment: Assessment, language: str, audience: Audience) -> Rep
             date = assessment.submitted_at or assessment.updated_at
     info = {"reference": assessment.reference, "date": date.date(), "status": status}
     return build_report(current_app.extensions["tna.questionnaire"], current_app.extensions["tna.catalogue"], answers, info, language,
-                        review.adjustment_specs(assessment), review.review_info(assessment))
+                        store.adjustment_specs(assessment), store.review_info(assessment))

@@ -6,8 +6,7 @@ from functools import lru_cache
 
 from babel import Locale
 from flask import Blueprint, Flask, redirect, request
-from flask_babel import Babel, get_locale
-from flask_babel import gettext
+from flask_babel import Babel, get_locale, gettext
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
@@ -56,7 +55,7 @@ def problem_message(problem: Problem, labels: dict | None = None) -> str:
 @bp.get("/language/<lang>")
 def switch(lang: str):
     """Remember the chosen language and go back to the page the visitor was on."""
-    from .safety import local_path
+    from webapp.core.security import local_path
 
     response = redirect(local_path(request.args.get("next")))
     if lang in LANGUAGES:

@@ -8,9 +8,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from ..db import db
-
-from ..config import MAX_REQUEST_BYTES
+from webapp.core.config import MAX_REQUEST_BYTES
+from webapp.core.db import db
 
 MESSAGES = {
     400: (_l("The form could not be read"), _l("Go back, reload the page and try again. Answers you saved before are safe.")),

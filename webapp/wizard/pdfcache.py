@@ -16,11 +16,10 @@ from pathlib import Path
 from sqlalchemy import delete, select
 
 from reports.isolated import render_pdf_isolated
+from webapp.core.db import db
+from webapp.core.models import Assessment, RenderedReport
 
-from .db import db
-from .models import Assessment, RenderedReport
-
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 REPORTS_DIR = ROOT / "reports"
 
 

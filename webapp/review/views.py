@@ -7,19 +7,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from questionnaires import tr
-from ..reports import report_for
 from reports.render import render_body
-
-from .. import review
-from ..accounts import role_required
-from ..db import db
-from ..i18n import current_language
-from ..models import Assessment
-from ..status import CLARIFICATION, LABELS, PUBLISHED, REVIEWED
-from .common import catalogue, questionnaire
+from webapp.core import store
+from webapp.core.db import db
+from webapp.core.definitions import catalogue, questionnaire
+from webapp.core.i18n import current_language
+from webapp.core.models import Assessment
+from webapp.core.reports import report_for
+from webapp.core.roles import permission_required
+from webapp.core.status import CLARIFICATION, LABELS, PUBLISHED, REVIEWED
+from webapp.review import service as review
 
 bp = Blueprint("review", __name__, url_prefix="/review")
-STAFF = ("ta", "admin")
 TEXT_LIMIT = 4000
 REASON_LIMIT = 2000
 
@@ -33,17 +32,17 @@ def _assessment(assessment_id: str) -> Assessment:
 
 
 @bp.get("/")
-@role_required(*STAFF)
+@permission_required("review")
 def index():
     filters = {k: request.args.get(k, "")[:40] for k in ("country", "agency_type", "status", "from", "to")}
     sort = request.args.get("sort", "newest")
     rows = review.queue(filters, sort)
-    return render_template("review_index.html", rows=rows, filters=filters, sort=sort, statuses=LABELS,
+    return render_template("review/index.html", rows=rows, filters=filters, sort=sort, statuses=LABELS,
                            agency_types=questionnaire().agency_types())
 
 
 @bp.get("/<assessment_id>")
-@role_required(*STAFF)
+@permission_required("review")
 def show(assessment_id: str):
     assessment = _assessment(assessment_id)
     lang = current_language()
@@ -54,8 +53,8 @@ def show(assessment_id: str):
         targets.append((f"section:{section.id}", tr(section.title, lang)))
         targets += [(f"question:{section.id}:{q.id}", "— " + tr(q.text, lang)) for q in section.questions]
     return render_template(
-        "review_show.html", a=assessment, report=report, body=render_body(report), parts=parts,
-        targets=targets, comments=review.comments(assessment), trail=review.trail(assessment),
+        "review/show.html", a=assessment, report=report, body=render_body(report), parts=parts,
+        targets=targets, comments=store.comments(assessment), trail=store.trail(assessment),
         can_publish=assessment.status == REVIEWED, published=assessment.status == PUBLISHED,
     )
 
@@ -72,7 +71,7 @@ def _text(name: str, limit: int) -> str | None:
 
 
 @bp.post("/<assessment_id>/comment")
-@role_required(*STAFF)
+@permission_required("review")
 def comment(assessment_id: str):
     assessment = _assessment(assessment_id)
     text = _text("text", TEXT_LIMIT)
@@ -95,7 +94,7 @@ def comment(assessment_id: str):
 
 
 @bp.post("/<assessment_id>/adjust")
-@role_required(*STAFF)
+@permission_required("review")
 def adjust(assessment_id: str):
     assessment = _assessment(assessment_id)
     resource_id, _sep, part_id = request.form.get("part", "").partition("/")
@@ -112,7 +111,7 @@ def adjust(assessment_id: str):
 
 
 @bp.post("/<assessment_id>/note")
-@role_required(*STAFF)
+@permission_required("review")
 def note(assessment_id: str):
     assessment = _assessment(assessment_id)
     text = (request.form.get("note") or "").strip()
@@ -125,7 +124,7 @@ def note(assessment_id: str):
 
 
 @bp.post("/<assessment_id>/reviewed")
-@role_required(*STAFF)
+@permission_required("review")
 def reviewed(assessment_id: str):
     assessment = _assessment(assessment_id)
     if assessment.status in (CLARIFICATION, PUBLISHED):
@@ -137,7 +136,7 @@ def reviewed(assessment_id: str):
 
 
 @bp.post("/<assessment_id>/publish")
-@role_required(*STAFF)
+@permission_required("review")
 def publish(assessment_id: str):
     assessment = _assessment(assessment_id)
     if assessment.status != REVIEWED:

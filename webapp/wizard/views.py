@@ -9,14 +9,22 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import store
-from ..wizard import (
+from webapp.core import store
+from webapp.core.definitions import questionnaire
+from webapp.core.errors import render_error
+from webapp.core.i18n import current_language
+from webapp.core.roles import can
+from webapp.wizard.pages import (
+    STATUS_LABELS,
+    applicable_section,
+    blank_page,
     follow_ups,
-    STATUS_LABELS, applicable_section, blank_page, incomplete, neighbours, next_section, steps, submit_page,
+    incomplete,
+    neighbours,
+    next_section,
+    steps,
+    submit_page,
 )
-from .common import questionnaire
-from ..i18n import current_language
-from .errors import render_error
 
 bp = Blueprint("wizard", __name__)
 TOKEN_IN_LINK = re.compile(r"(?:/a/)?([A-Za-z0-9_-]{20,64})/?")
@@ -24,13 +32,13 @@ TOKEN_IN_LINK = re.compile(r"(?:/a/)?([A-Za-z0-9_-]{20,64})/?")
 
 @bp.get("/")
 def start():
-    return render_template("start.html", questionnaire=questionnaire(), creation_key=secrets.token_urlsafe(24))
+    return render_template("wizard/start.html", questionnaire=questionnaire(), creation_key=secrets.token_urlsafe(24))
 
 
 @bp.post("/start")
 def create():
     key = request.form.get("creation_key", "")[:64] or None
-    agency_id = current_user.agency_id if current_user.is_authenticated and current_user.role == "official" else None
+    agency_id = current_user.agency_id if can("assess") else None
     assessment = store.create_assessment(questionnaire(), current_language(), creation_key=key, agency_id=agency_id)
     return redirect(url_for("wizard.section", token=assessment.token, section_id="profile"))
 
@@ -57,7 +65,7 @@ def _progress(token: str):
 def overview(token: str):
     assessment, _answers, all_steps = _progress(token)
     return render_template(
-        "overview.html", assessment=assessment, steps=all_steps, labels=STATUS_LABELS,
+        "wizard/overview.html", assessment=assessment, steps=all_steps, labels=STATUS_LABELS,
         remaining=incomplete(all_steps),
     )
 
@@ -97,7 +105,7 @@ def section(token: str, section_id: str):
         return redirect(url_for("wizard.overview", token=token))
     before, after = neighbours(all_steps, section_id)
     return render_template(
-        "section.html", assessment=assessment, step=step, page=page, before=before,
+        "wizard/section.html", assessment=assessment, step=step, page=page, before=before,
         after=after, total=len(all_steps) - 1, return_to_check=return_to_check,
         questions_from_reviewer=store.clarifications(assessment, section_id),
         follow_ups=follow_ups(step.section, page.visible),
@@ -120,7 +128,7 @@ def _after_save(assessment, section_id: str, saving_for_later: bool, return_to_c
 
 def _check_page(assessment, answers, all_steps, show_errors: bool):
     return render_template(
-        "check.html", assessment=assessment, steps=all_steps, answers=answers,
+        "wizard/check.html", assessment=assessment, steps=all_steps, answers=answers,
         remaining=incomplete(all_steps), show_errors=show_errors,
     )
 

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from sqlalchemy import Select, distinct, extract, func, select
 
 from reports.regions import countries_in
-
-from .db import db
-from .models import Assessment, PublishedGap, PublishedProfile, PublishedRecommendation, PublishedScore
-from .status import PUBLISHED
+from webapp.core.db import db
+from webapp.core.models import Assessment, PublishedGap, PublishedProfile, PublishedRecommendation, PublishedScore
+from webapp.core.status import PUBLISHED
 
 MIN_AGENCIES = 3
 

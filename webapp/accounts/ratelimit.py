@@ -17,8 +17,8 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
-from .db import db
-from .models import RateLimitCounter
+from webapp.core.db import db
+from webapp.core.models import RateLimitCounter
 
 _COUNTERS = RateLimitCounter.__table__
 _UPSERTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}

@@ -8,16 +8,14 @@ from functools import cached_property
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.exc import StaleDataError
 
 from questionnaires import Question, Questionnaire, Section
 from questionnaires.answer_types import handler
 from questionnaires.answers import is_empty
-
-from .forms import SectionForm, carried, problem_text, read_answer, section_form
-from sqlalchemy.orm.exc import StaleDataError
-
-from .models import Assessment
-from .store import newer_answers, save_answers
+from webapp.core.models import Assessment
+from webapp.core.store import newer_answers, save_answers
+from webapp.wizard.forms import SectionForm, carried, problem_text, read_answer, section_form
 
 NOT_STARTED = "not-started"
 IN_PROGRESS = "in-progress"

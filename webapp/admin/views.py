@@ -12,14 +12,13 @@ from wtforms import EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
-from .. import accounts
-from ..db import db
-from ..models import Agency, User
+from webapp.accounts import service as accounts
+from webapp.core.db import db
+from webapp.core.models import Agency, User
+from webapp.core.roles import ROLES, permission_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-ROLE_LABELS = {"official": _l("National official"), "ta": _l("Technical-assistance officer"),
-               "donor": _l("Donor"), "admin": _l("Administrator")}
 
 
 class InviteForm(FlaskForm):
@@ -28,12 +27,12 @@ class InviteForm(FlaskForm):
 
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the person's name")), Length(max=200)])
     email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter an email address")), Email(_l("Enter an email address like name@example.org")), Length(max=254)])
-    role = SelectField(_l("Role"), choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()])
+    role = SelectField(_l("Role"), choices=[SelectChoice(name, role.label) for name, role in ROLES.items()])
     agency = SelectField(_l("Agency (for officials)"), choices=[], validate_choice=True)
 
 
 @bp.route("/users", methods=["GET", "POST"])
-@accounts.role_required("admin")
+@permission_required("manage-users")
 def users():
     agencies = db.session.scalars(select(Agency).where(Agency.name.is_not(None)).order_by(Agency.name)).all()
     form = InviteForm()
@@ -49,4 +48,4 @@ def users():
             link = url_for("auth.invitation", token=token, _external=True)
             flash(_("Invitation created. Send this link to %(name)s; it works once, for 7 days.", name=user.name), "success")
     people = db.session.scalars(select(User).order_by(User.created_at)).all()
-    return render_template("admin_users.html", form=form, people=people, link=link, role_labels=ROLE_LABELS)
+    return render_template("admin/users.html", form=form, people=people, link=link, roles=ROLES)

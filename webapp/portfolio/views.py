@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-import re
 import io
+import re
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
@@ -12,18 +12,16 @@ from flask_babel import gettext as _
 from questionnaires import tr
 from reports.regions import region_names
 from reports.render import render_body
-
-from .. import portfolio
-from ..reports import report_for
-from ..accounts import role_required
-from ..db import db
-from ..i18n import current_language
-from ..models import Assessment
-from ..status import PUBLISHED
-from .common import catalogue, questionnaire
+from webapp.core.db import db
+from webapp.core.definitions import catalogue, questionnaire
+from webapp.core.i18n import current_language
+from webapp.core.models import Assessment
+from webapp.core.reports import report_for
+from webapp.core.roles import permission_required
+from webapp.core.status import PUBLISHED
+from webapp.portfolio import service as portfolio
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
-READERS = ("donor", "admin", "ta")
 
 
 def _labels(lang: str) -> dict[str, dict[str, str]]:
@@ -37,14 +35,14 @@ def _labels(lang: str) -> dict[str, dict[str, str]]:
 
 
 @bp.get("/")
-@role_required(*READERS)
+@permission_required("read-portfolio")
 def index():
     lang = current_language()
     filters = portfolio.parse_filters(request.args)
     by_type = portfolio.heat_map(filters, "agency_type")
     by_country = portfolio.heat_map(filters, "country")
     return render_template(
-        "portfolio.html", filters=filters, by_type=by_type, by_country=by_country,
+        "portfolio/index.html", filters=filters, by_type=by_type, by_country=by_country,
         gaps=portfolio.frequent_gaps(filters), demand=portfolio.demand(filters),
         published=portfolio.published(filters), labels=_labels(lang), regions=region_names(lang),
         years=portfolio.years(), sections=questionnaire().sections, min_agencies=portfolio.MIN_AGENCIES,
@@ -95,14 +93,14 @@ def _csv(header: list[str], rows: list[list], filename: str) -> Response:
 
 
 @bp.get("/export/<name>.csv")
-@role_required(*READERS)
+@permission_required("read-portfolio")
 def export_csv(name: str):
     header, rows = _table(name, portfolio.parse_filters(request.args), current_language())
     return _csv(header, rows, f"{name}.csv")
 
 
 @bp.get("/export/<name>.xlsx")
-@role_required(*READERS)
+@permission_required("read-portfolio")
 def export_xlsx(name: str):
     from openpyxl import Workbook
 
@@ -120,7 +118,7 @@ def export_xlsx(name: str):
 
 
 @bp.get("/work-plan.csv")
-@role_required(*READERS)
+@permission_required("read-portfolio")
 def work_plan():
     lang = current_language()
     labels = _labels(lang)
@@ -139,11 +137,11 @@ def work_plan():
 
 
 @bp.get("/report/<assessment_id>")
-@role_required(*READERS)
+@permission_required("read-portfolio")
 def report(assessment_id: str):
     """A published report, read-only. Free text the official marked confidential is withheld."""
     assessment = db.session.get(Assessment, assessment_id) if len(assessment_id) <= 36 else None
     if assessment is None or assessment.status != PUBLISHED:
         abort(404)
     built = report_for(assessment, current_language(), "donor")
-    return render_template("portfolio_report.html", report=built, body=render_body(built))
+    return render_template("portfolio/report.html", report=built, body=render_body(built))

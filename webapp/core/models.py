@@ -11,9 +11,8 @@ from typing import Any
 from sqlalchemy import JSON, Double, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .db import db
-
-from .status import DRAFT, EDITABLE  # noqa: E402
+from webapp.core.db import db
+from webapp.core.status import DRAFT, EDITABLE  # noqa: E402
 
 
 def utcnow() -> dt.datetime:
@@ -113,7 +112,6 @@ class Answer(db.Model):
 
 
 
-ROLES = ("official", "ta", "donor", "admin")
 
 
 def new_session_token() -> str:

@@ -11,15 +11,16 @@ from functools import lru_cache, wraps
 
 from flask import abort, current_app, request, session
 from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user, login_user, logout_user
 from limits import parse_many
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
-from flask_login import LoginManager, current_user, login_user, logout_user
-from sqlalchemy import update, select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .db import db
-from .models import ROLES, Invitation, User, new_session_token, utcnow
+from webapp.core.db import db
+from webapp.core.models import Invitation, User, new_session_token, utcnow
+from webapp.core.roles import ROLES
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 256
@@ -37,7 +38,7 @@ def init_throttle(app) -> None:
     Fixed windows, which every storage supports: a count starts with the first attempt and
     ends with its window. Counts live in RATELIMIT_STORAGE_URI: by default in the app's
     database (database://, see ratelimit.py), shared by every worker and server."""
-    from . import ratelimit  # noqa: F401 - registers the database:// scheme
+    from webapp.accounts import ratelimit  # noqa: F401 - registers the database:// scheme
 
     storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
     app.extensions["tna.throttle"] = FixedWindowRateLimiter(storage)
@@ -199,20 +200,3 @@ def accept_invitation(invitation: Invitation, password: str) -> User | None:
 
 def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
-def role_required(*roles: str) -> Callable:
-    """Signed in with one of these roles, or 403 (401 and the sign-in page when signed out)."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
-                return login_manager.unauthorized()
-            if current_user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
