@@ -5,7 +5,7 @@ set -euo pipefail
 BIN=${1:-.venv/bin}
 "$BIN/pybabel" extract -F babel.cfg -k _l -k t -k N_ -k lazy_gettext --no-location --omit-header \
   -o translations/messages.pot .
-for lang in fr es; do
+for lang in $("$BIN/python" -c "from questionnaires.text import LANGUAGES; print(*LANGUAGES[1:])"); do
   if [ -f "translations/$lang/LC_MESSAGES/messages.po" ]; then
     "$BIN/pybabel" update -i translations/messages.pot -d translations -l "$lang" --no-fuzzy-matching
   else

@@ -148,6 +148,7 @@ def people(app):
     from webapp.accounts import service as accounts
     from webapp.core.db import db
     from webapp.core.models import Agency
+    from webapp.core.roles import ROLES
 
     with app.app_context():
         agency = Agency(country="KE", name="Kenya Coast Guard", agency_type="coast-guard")
@@ -161,6 +162,10 @@ def people(app):
             "donor": accounts.create_user("donor@x.test", "Dana Donor", "donor", PASSWORD),
             "admin": accounts.create_user("admin@x.test", "Ada Admin", "admin", PASSWORD),
         }
+        # A role added to the roles table gets its test person here, and the access matrix with it.
+        for role in ROLES:
+            if role not in users:
+                users[role] = accounts.create_user(f"{role}@x.test", f"Test {role}", role, PASSWORD)
         return {k: (u.email, u.id) for k, u in users.items()} | {"agency": agency.id}
 
 

@@ -12,7 +12,8 @@ from tests.conftest import Browser
 from webapp.core.roles import ROLES as ROLE_TABLE
 from tests.test_roles import assessment_id, publish_as_ta, sign_in, submitted_assessment
 
-ROLES = ("anon", "official", "other_official", "ta", "donor", "admin")
+# Each role of the roles table, an official of another agency, and anonymous visitors.
+ROLES = ("anon", "other_official", *ROLE_TABLE)
 SIGN_IN = "sign-in"  # a redirect to the sign-in page
 
 
