@@ -71,6 +71,11 @@ class Question(Conditional):
     max: float | None = None
     # An unscored choice question a person may honestly not know the answer to.
     dont_know: bool = False
+    # Carrying answers over from the previous questionnaire version (questionnaires/carry.py):
+    # the id this question had there, and how its old option ids map to the new ones (an
+    # old option mapped to null is dropped).
+    replaces: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
+    map: dict[str, str | None] | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Question:

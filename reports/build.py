@@ -15,6 +15,7 @@ from questionnaires.scoring import Evidence, Score, Scores, score
 from questionnaires.text import tr
 
 from .catalogue import AUDIENCE_LABELS, AUDIENCES, AVAILABILITY_LABELS, Catalogue, Resource, publisher_name
+from .compare import Change, Earlier, compare
 from .i18n import Translator
 from .recommend import PRIORITY_ORDER, Recommendation, TopicGap, find_gaps, low_evidence, recommend
 
@@ -197,6 +198,7 @@ class Report:
     cards: tuple[ResourceCard, ...] = ()
     not_assessed: tuple[str, ...] = ()
     low_evidence: bool = False
+    change: Change | None = None
 
 
 def answer_text(question: Question, value: Any, lang: str = "en") -> str:
@@ -471,6 +473,7 @@ def build_report(
     lang: str = "en",
     adjustments: list[AdjustmentSpec] | None = None,
     review: Review | None = None,
+    earlier: Earlier | None = None,
 ) -> Report:
     """info: reference, date and status of the assessment. lang: the report's language."""
     info = info or {}
@@ -501,4 +504,5 @@ def build_report(
         cards=_cards(catalogue, views, lang),
         not_assessed=not_assessed,
         low_evidence=low_evidence(scores),
+        change=compare(questionnaire, catalogue, earlier, answers, scores, lang) if earlier is not None else None,
     )

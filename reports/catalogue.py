@@ -184,6 +184,10 @@ def load_definitions(
         problems += exc.problems
     if questionnaire is not None and catalogue is not None:
         problems += check_together(questionnaire, catalogue, questionnaire_path, catalogue_path)
+    if questionnaire is not None:
+        from questionnaires.carry import mapping_problems
+
+        problems += mapping_problems(questionnaire_path, questionnaire)
     if problems:
         raise DefinitionError(problems)
     assert questionnaire is not None and catalogue is not None

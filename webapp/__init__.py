@@ -14,6 +14,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from questionnaires import DEFAULT_QUESTIONNAIRE
+from questionnaires.carry import load_history
 from reports.catalogue import DEFAULT_CATALOGUE, load_definitions
 from webapp.core import config, errors, i18n, security
 from webapp.core.db import db, migrate
@@ -33,6 +34,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     questionnaire, catalogue = load_definitions(questionnaire_path, catalogue_path)
     app.extensions["tna.questionnaire"] = questionnaire
     app.extensions["tna.catalogue"] = catalogue
+    app.extensions["tna.history"] = load_history(questionnaire_path, questionnaire)
 
     security.init_app(app)
     db.init_app(app)

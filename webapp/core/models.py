@@ -8,7 +8,7 @@ import secrets
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, Double, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, Date, Double, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.core.db import db
@@ -60,6 +60,8 @@ class Assessment(db.Model):
     review_note: Mapped[str | None] = mapped_column(String(4000))
     # Sent with the start form, so that a double-clicked "Start" creates one assessment.
     creation_key: Mapped[str | None] = mapped_column(String(64))
+    # The earlier assessment whose answers this one started from, if any.
+    previous_id: Mapped[str | None] = mapped_column(ForeignKey("assessment.id", name="fk_assessment_previous"))
 
     agency: Mapped[Agency | None] = relationship(back_populates="assessments")
     answers: Mapped[list[Answer]] = relationship(
@@ -106,6 +108,8 @@ class Answer(db.Model):
     revision: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
     # Free text the official marked as confidential is never shown to donors.
     confidential: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # Carried over from the previous assessment and not yet confirmed or changed.
+    carried: Mapped[bool] = mapped_column(default=False, server_default="0")
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
@@ -284,3 +288,50 @@ class RateLimitCounter(db.Model):
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
     expires_at: Mapped[float] = mapped_column(Double, index=True)
+
+
+class PublishedTopic(db.Model):
+    """The level of each topic with enough answers, as published: the before and after of a
+    topic that training addressed."""
+
+    __tablename__ = "published_topic"
+
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True)
+    topic_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    level: Mapped[float] = mapped_column()
+
+
+PLAN_STATUSES = ("planned", "delivered", "dropped")
+
+
+class PlanItem(db.Model):
+    """What became of one recommendation of a published assessment: planned, delivered, or
+    dropped (with the reason). A recommendation without a row is planned."""
+
+    __tablename__ = "plan_item"
+
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True)
+    resource_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    part_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="planned")
+    reason: Mapped[str | None] = mapped_column(String(2000))
+    updated_by: Mapped[str | None] = mapped_column(ForeignKey("user_account.id"))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Training(db.Model):
+    """Training delivered to an agency with one part of a resource."""
+
+    __tablename__ = "training"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"), index=True)
+    resource_id: Mapped[str] = mapped_column(String(80))
+    part_id: Mapped[str] = mapped_column(String(80))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    participants: Mapped[int] = mapped_column(Integer)
+    audience: Mapped[str] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(String(2000))
+    recorded_by: Mapped[str | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

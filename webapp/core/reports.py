@@ -13,8 +13,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from reports.build import Report, build_report
+from reports.compare import Earlier, TrainingDone
 from webapp.core import store
-from webapp.core.models import Assessment
+from webapp.core.models import Assessment, utcnow
 from webapp.core.status import LABELS
 
 Audience = Literal["official", "reviewer", "donor"]
@@ -37,4 +38,18 @@ def report_for(assessment: Assessment, language: str, audience: Audience) -> Rep
             date = assessment.submitted_at or assessment.updated_at
     info = {"reference": assessment.reference, "date": date.date(), "status": status}
     return build_report(current_app.extensions["tna.questionnaire"], current_app.extensions["tna.catalogue"], answers, info, language,
-                        store.adjustment_specs(assessment), store.review_info(assessment))
+                        store.adjustment_specs(assessment), store.review_info(assessment), _earlier(assessment))
+
+
+def _earlier(assessment: Assessment) -> Earlier | None:
+    """The agency's earlier submitted assessment, and the training delivered since it."""
+    previous = store.previous_of(assessment)
+    if previous is None or previous.submitted_at is None:
+        return None
+    since = previous.submitted_at.date()
+    until = (assessment.submitted_at or utcnow()).date()
+    training = tuple(
+        TrainingDone(t.resource_id, t.part_id, t.starts_on, t.ends_on, t.participants, t.audience)
+        for t in store.training(assessment.agency_id, since, until)
+    ) if assessment.agency_id else ()
+    return Earlier(previous.answer_values(), since, previous.reference, training)

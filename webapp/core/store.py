@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,11 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from questionnaires import Questionnaire
+from questionnaires.carry import History, carry_over
 from questionnaires.answers import is_empty
 from reports.build import AdjustmentSpec, Review
 from webapp.core.db import db
-from webapp.core.models import Adjustment, Agency, Answer, Assessment, AuditEvent, Comment, User, utcnow
-from webapp.core.status import CLARIFICATION, SUBMITTED
+from webapp.core.models import Adjustment, Agency, Answer, Assessment, AuditEvent, Comment, Training, User, utcnow
+from webapp.core.status import CLARIFICATION, EDITABLE, SUBMITTED
 
 TOKEN_MAX = 64
 
@@ -45,6 +47,58 @@ def create_assessment(
     return assessment
 
 
+def start_from(
+    previous: Assessment, questionnaire: Questionnaire, history: History, language: str, creation_key: str | None = None,
+) -> Assessment:
+    """A new assessment for the agency of `previous`, holding its answers to be confirmed or
+    changed. Answers carry over by question id, across questionnaire versions (carry.py)."""
+    assessment = create_assessment(questionnaire, language, creation_key, agency_id=previous.agency_id)
+    if assessment.previous_id is not None or assessment.answers:
+        return assessment  # a double-clicked start: the first click did the work
+    carried = carry_over(questionnaire, history, previous.questionnaire_version, previous.answer_values())
+    secret = confidential_ids(previous)
+    assessment.previous_id = previous.id
+    for question_id, value in carried.answers.items():
+        assessment.answers.append(Answer(question_id=question_id, value=value, revision=assessment.version,
+                                         confidential=question_id in secret, carried=True))
+    db.session.add(AuditEvent(assessment_id=assessment.id, actor_id=_actor_id(), action="started from an earlier assessment",
+                              after={"previous": previous.reference, "carried": len(carried.answers),
+                                     "not carried": list(carried.dropped)}))
+    db.session.commit()
+    return assessment
+
+
+def carried_ids(assessment: Assessment) -> set[str]:
+    """Answers carried over and not yet confirmed or changed."""
+    return {qid for qid, row in assessment.answer_rows().items() if row.carried and row.value is not None}
+
+
+def previous_of(assessment: Assessment) -> Assessment | None:
+    """The earlier assessment of the same agency to compare with: the one this started from,
+    else the agency's latest assessment submitted before this one was started."""
+    if assessment.previous_id:
+        return db.session.get(Assessment, assessment.previous_id)
+    if assessment.agency_id is None:
+        return None
+    return db.session.scalar(
+        select(Assessment).where(
+            Assessment.agency_id == assessment.agency_id, Assessment.id != assessment.id,
+            Assessment.submitted_at.is_not(None), Assessment.submitted_at < assessment.created_at,
+            Assessment.status.not_in(EDITABLE),
+        ).order_by(Assessment.submitted_at.desc()).limit(1)
+    )
+
+
+def training(agency_id: str, since: dt.date | None = None, until: dt.date | None = None) -> list[Training]:
+    """Training delivered to an agency, oldest first; with dates, what started in [since, until]."""
+    query = select(Training).where(Training.agency_id == agency_id)
+    if since is not None:
+        query = query.where(Training.starts_on >= since)
+    if until is not None:
+        query = query.where(Training.starts_on <= until)
+    return list(db.session.scalars(query.order_by(Training.starts_on, Training.created_at)))
+
+
 _BY_TOKEN = select(Assessment).where(Assessment.token == bindparam("token"))
 
 
@@ -53,6 +107,13 @@ def link_token(token: str) -> str:
     if not token or len(token) > TOKEN_MAX:
         abort(404)
     return token
+
+
+def find_by_token(token: str) -> Assessment | None:
+    """The assessment behind a private link, or None."""
+    if not token or len(token) > TOKEN_MAX:
+        return None
+    return db.session.scalar(_BY_TOKEN, {"token": token})
 
 
 def get_by_token(token: str) -> Assessment:
@@ -119,6 +180,8 @@ def save_answers(
     changed = sorted(qid for qid, value in values.items() if before[qid] != (None if is_empty(value) else value))
     for question_id, value in values.items():
         row = rows.get(question_id)
+        if row is not None:
+            row.carried = False  # seen and saved by the official: confirmed or changed
         if is_empty(value):
             if row is not None and row.value is not None:
                 # Cleared, not deleted: the row keeps the version that cleared it.

@@ -19,6 +19,7 @@ from webapp.core.models import (
     PublishedProfile,
     PublishedRecommendation,
     PublishedScore,
+    PublishedTopic,
     User,
     utcnow,
 )
@@ -99,7 +100,7 @@ def publish(assessment: Assessment, author: User, questionnaire, catalogue) -> N
     scores = score(questionnaire, answers)
     computed = recommend(questionnaire, catalogue, scores, answers)
     final = apply_adjustments(computed, adjustment_specs(assessment), catalogue)
-    for table in (PublishedScore, PublishedGap, PublishedRecommendation, PublishedProfile):
+    for table in (PublishedScore, PublishedGap, PublishedRecommendation, PublishedProfile, PublishedTopic):
         db.session.execute(delete(table).where(table.assessment_id == assessment.id))
     db.session.add(PublishedProfile(assessment_id=assessment.id, name=answers.get("agency_name"),
                                     country=answers.get("country"), agency_type=answers.get("agency_type")))
@@ -107,6 +108,9 @@ def publish(assessment: Assessment, author: User, questionnaire, catalogue) -> N
         # A level drawn from too few answers is not published: donors would read it as a fact.
         if section_id != questionnaire.profile.id and sc.enough:
             db.session.add(PublishedScore(assessment_id=assessment.id, section_id=section_id, level=sc.level, gap=sc.gap))
+    for topic_id, sc in scores.topics.items():
+        if sc.enough and sc.level is not None:
+            db.session.add(PublishedTopic(assessment_id=assessment.id, topic_id=topic_id, level=sc.level))
     for gap in find_gaps(questionnaire, scores, answers):
         db.session.add(PublishedGap(assessment_id=assessment.id, topic_id=gap.topic.id, gap=gap.gap))
     for rec, priority, reason in final:

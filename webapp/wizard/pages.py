@@ -79,6 +79,11 @@ def follow_ups(section: Section, visible: list[Question]) -> list[Question]:
     ]
 
 
+def unconfirmed(all_steps: list[Step], answers: dict[str, Any], carried: set[str]) -> list[tuple[Step, Question]]:
+    """Carried-over answers on the pages that apply, not yet confirmed or changed."""
+    return [(s, q) for s in all_steps for q in s.section.visible_questions(answers) if q.id in carried]
+
+
 def incomplete(all_steps: list[Step]) -> list[Step]:
     return [s for s in all_steps if s.status != COMPLETE]
 

@@ -10,9 +10,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.core import store
-from webapp.core.definitions import questionnaire
+from webapp.core.definitions import history, questionnaire
 from webapp.core.errors import render_error
-from webapp.core.i18n import current_language
+from webapp.core.i18n import Translator, current_language
 from webapp.core.roles import can
 from webapp.wizard.pages import (
     STATUS_LABELS,
@@ -24,6 +24,7 @@ from webapp.wizard.pages import (
     next_section,
     steps,
     submit_page,
+    unconfirmed,
 )
 
 bp = Blueprint("wizard", __name__)
@@ -32,7 +33,8 @@ TOKEN_IN_LINK = re.compile(r"(?:/a/)?([A-Za-z0-9_-]{20,64})/?")
 
 @bp.get("/")
 def start():
-    return render_template("wizard/start.html", questionnaire=questionnaire(), creation_key=secrets.token_urlsafe(24))
+    return render_template("wizard/start.html", questionnaire=questionnaire(), creation_key=secrets.token_urlsafe(24),
+                           repeat_key=secrets.token_urlsafe(24))
 
 
 @bp.post("/start")
@@ -40,6 +42,26 @@ def create():
     key = request.form.get("creation_key", "")[:64] or None
     agency_id = current_user.agency_id if can("assess") else None
     assessment = store.create_assessment(questionnaire(), current_language(), creation_key=key, agency_id=agency_id)
+    return redirect(url_for("wizard.section", token=assessment.token, section_id="profile"))
+
+
+@bp.post("/repeat")
+def repeat():
+    """Start a new assessment from an earlier, submitted one. Its private link proves the right
+    to it: pasted on the start page, or sent by the agency's page to a signed-in official."""
+    link = request.form.get("link", "").strip()
+    match = TOKEN_IN_LINK.search(link[-200:]) if link else None
+    previous = store.find_by_token(match.group(1)) if match else None
+    if previous is None:
+        flash(_("This link does not open an assessment. Paste the whole private link of your last assessment."), "error")
+        return redirect(url_for("wizard.start"))
+    if not previous.submitted:
+        flash(_("That assessment is not submitted yet. Open it with its link and finish it instead."), "error")
+        return redirect(url_for("wizard.start"))
+    key = request.form.get("creation_key", "")[:64] or None
+    assessment = store.start_from(previous, questionnaire(), history(), current_language(), creation_key=key)
+    flash(_("A new assessment has started from the one of %(date)s. Its answers are filled in: confirm or change each one.",
+            date=Translator(current_language()).date(previous.submitted_at.date())), "success")
     return redirect(url_for("wizard.section", token=assessment.token, section_id="profile"))
 
 
@@ -110,7 +132,13 @@ def section(token: str, section_id: str):
         questions_from_reviewer=store.clarifications(assessment, section_id),
         follow_ups=follow_ups(step.section, page.visible),
         confidential_ids=set(request.form.getlist("confidential")) if request.method == "POST" else store.confidential_ids(assessment),
+        carried_ids=store.carried_ids(assessment), previous=_previous(assessment),
     ), (409 if page.conflicts else 200)
+
+
+def _previous(assessment):
+    """The assessment this one started from, when it did."""
+    return store.previous_of(assessment) if assessment.previous_id else None
 
 
 def _after_save(assessment, section_id: str, saving_for_later: bool, return_to_check: bool):
@@ -126,10 +154,11 @@ def _after_save(assessment, section_id: str, saving_for_later: bool, return_to_c
     return redirect(url_for("wizard.section", token=token, section_id=after.id))
 
 
-def _check_page(assessment, answers, all_steps, show_errors: bool):
+def _check_page(assessment, answers, all_steps, show_errors: bool, ask_to_confirm: bool = False):
     return render_template(
         "wizard/check.html", assessment=assessment, steps=all_steps, answers=answers,
-        remaining=incomplete(all_steps), show_errors=show_errors,
+        remaining=incomplete(all_steps), show_errors=show_errors, ask_to_confirm=ask_to_confirm,
+        unconfirmed=unconfirmed(all_steps, answers, store.carried_ids(assessment)), previous=_previous(assessment),
     )
 
 
@@ -144,5 +173,8 @@ def submit(token: str):
     if not assessment.submitted:
         if incomplete(all_steps):
             return _check_page(assessment, answers, all_steps, show_errors=True)
+        # Carried-over answers nobody confirmed: ask once, then submit as they are.
+        if unconfirmed(all_steps, answers, store.carried_ids(assessment)) and not request.form.get("confirm_carried"):
+            return _check_page(assessment, answers, all_steps, show_errors=False, ask_to_confirm=True)
         store.submit(assessment)
     return redirect(url_for("report.show", token=token))
