@@ -45,6 +45,13 @@ def readers(ok):
 MATRIX = {
     "wizard.start": [("GET", "/", everyone(200))],
     "wizard.create": [("POST", "/start", everyone(302))],
+    # The private link of a submitted assessment is the right to start from it; without one, nothing starts.
+    "wizard.repeat": [("POST", "/repeat", everyone(302))],
+    "agencies.index": [("GET", "/agencies/", staff(200))],
+    "agencies.show": [("GET", "/agencies/{agency}", staff(200)), ("GET", "/agencies/not-an-id", staff(404))],
+    "agencies.record_training": [("POST", "/agencies/{agency}/training", staff(400)),
+                                 ("POST", "/agencies/not-an-id/training", staff(404))],
+    "agencies.set_status": [("POST", "/agencies/{agency}/plan", staff(302))],
     "wizard.resume": [("GET", "/resume?link=/a/{token}/", everyone(302))],
     "wizard.overview": [("GET", "/a/{token}/", everyone(200)), ("GET", "/a/unknown-token-xxxxxxxxxxxxxxx/", everyone(404))],
     "wizard.section": [("GET", "/a/{draft_token}/section/profile", everyone(200)), ("GET", "/a/{token}/section/profile", everyone(302)),
@@ -98,8 +105,13 @@ def world(app, people, questionnaire):
     from tests.test_journey import start
 
     draft_token = start(draft_browser)
+    with app.app_context():
+        from webapp.core.db import db
+        from webapp.core.models import Assessment
+
+        agency = db.session.get(Assessment, published).agency_id
     return {"token": token, "published": published, "draft_token": draft_token,
-            "draft": assessment_id(app, draft_token)}
+            "draft": assessment_id(app, draft_token), "agency": agency}
 
 
 def client_for(app, role, people):

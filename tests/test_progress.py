@@ -3,6 +3,7 @@ training delivered is tracked against the recommendations, and donors see trends
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from pathlib import Path
@@ -13,7 +14,7 @@ from questionnaires import load_questionnaire
 from questionnaires.carry import carry_over, load_history, mapping_problems
 from questionnaires.yamlio import load_yaml
 from tests.conftest import Browser
-from tests.helpers import form_data
+from tests.helpers import PROFILE, answer_all, form_data
 from tests.test_roles import assessment_id, submitted_assessment
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -193,3 +194,114 @@ def test_repeat_with_five_changed_answers_and_see_the_change(app, questionnaire,
 
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "Change since" in text and "Then" in text and "Closed: the gap behind them is gone" in text
+
+
+# --- training delivered, tracked against the recommendations ---------------------------------
+
+def submitted_on(app, token, when):
+    """As if the assessment had been submitted on an earlier day."""
+    from webapp.core.db import db
+    from webapp.core.models import Assessment
+
+    with app.app_context():
+        assessment = db.session.get(Assessment, assessment_id(app, token))
+        assessment.created_at = assessment.submitted_at = when
+        db.session.commit()
+
+
+def agency_of(app, token) -> str:
+    from webapp.core.db import db
+    from webapp.core.models import Assessment
+
+    with app.app_context():
+        return db.session.get(Assessment, assessment_id(app, token)).agency_id
+
+
+def test_training_records_and_plan_statuses(app, people, questionnaire):
+    from tests.test_roles import publish_as_ta, sign_in
+
+    ta = sign_in(app, people["ta"][0])
+    first = submitted_assessment(app, questionnaire)
+    submitted_on(app, first, dt.datetime(2026, 1, 10, 9, 0))
+    publish_as_ta(app, ta, assessment_id(app, first))
+    agency = agency_of(app, first)
+    page = ta.get(f"/agencies/{agency}").get_data(as_text=True)
+    assert "Coast Guard Service" in page and "Planned" in page
+    with app.app_context():
+        from sqlalchemy import select
+
+        from webapp.core.db import db
+        from webapp.core.models import AuditEvent, PlanItem, PublishedRecommendation
+
+        recs = db.session.scalars(select(PublishedRecommendation).where(
+            PublishedRecommendation.assessment_id == assessment_id(app, first))).all()
+        delivered, dropped = recs[0], recs[1]
+
+    # Bad input: every problem named, nothing recorded.
+    bad = ta.post(f"/agencies/{agency}/training", {"part": "no/such", "starts_on": "2026-13-01", "ends_on": "",
+                                                   "participants": "many", "audience": "first-line"}, status=400)
+    html = bad.get_data(as_text=True)
+    assert "There is a problem" in html and "Not a valid" not in html
+    for message in ("Choose a resource and part from the list", "Enter the first day as year-month-day",
+                    "Enter the last day, like 2026-03-18", "Enter the number of participants, like 24"):
+        assert message in html
+    ta.get(f"/agencies/{agency}")
+    ta.post(f"/agencies/{agency}/training", {
+        "part": f"{delivered.resource_id}/{delivered.part_id}", "starts_on": "2026-03-14", "ends_on": "2026-03-18",
+        "participants": "24", "audience": "first-line", "note": "<script>x</script> Delivered in Mombasa",
+    }, status=302)
+    ta.get(f"/agencies/{agency}")
+    # Dropping needs a reason.
+    ta.post(f"/agencies/{agency}/plan", {"part": f"{dropped.resource_id}/{dropped.part_id}", "status": "dropped"}, status=302)
+    assert "Say why" in ta.get(f"/agencies/{agency}").get_data(as_text=True)
+    ta.post(f"/agencies/{agency}/plan", {"part": f"{dropped.resource_id}/{dropped.part_id}", "status": "dropped",
+                                         "reason": "Already covered by the national academy"}, status=302)
+    page = ta.get(f"/agencies/{agency}").get_data(as_text=True)
+    assert "&lt;script&gt;x&lt;/script&gt; Delivered in Mombasa" in page and "<script>x" not in page
+    assert "Dropped</strong>: Already covered by the national academy" in page
+    assert "14 March 2026–18 March 2026, 24 participants" in page
+    with app.app_context():
+        items = {(i.resource_id, i.part_id): i.status for i in db.session.scalars(select(PlanItem))}
+        assert items == {(delivered.resource_id, delivered.part_id): "delivered", (dropped.resource_id, dropped.part_id): "dropped"}
+        actions = [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.at, AuditEvent.id))]
+        assert actions.count("training recorded") == 1 and actions.count("plan status") == 2  # delivered, dropped
+
+    # The official of the agency sees the plan, read-only, on the agency's page.
+    with app.app_context():
+        from webapp.core.models import User
+
+        official = db.session.get(User, people["official"][1])
+        official.agency_id = agency
+        db.session.commit()
+    mine = sign_in(app, people["official"][0]).get("/my/assessments").get_data(as_text=True)
+    assert "Training plan" in mine and "Dropped" in mine and 'name="status"' not in mine
+
+    # The next assessment's report says which training was delivered, by section.
+    official = Browser(app.test_client())
+    token = repeat(official, f"/a/{first}/")
+    answers = answer_all(questionnaire, dict(PROFILE, sea_interdiction_procedure="none"))
+    walk_confirming(official, questionnaire, token, answers)
+    official.post(f"/a/{token}/submit", {}, status=302)
+    report = official.get(f"/a/{token}/report").get_data(as_text=True)
+    assert "Training delivered since then:" in report and "24 participants" in report
+
+
+def test_only_the_holder_of_a_link_can_start_from_an_assessment(app, people, questionnaire):
+    """Signed in or not, an official starts from an assessment only with its private link: an
+    agency's page offers only its own assessments, and a guessed id is not a link."""
+    from sqlalchemy import func, select
+
+    from tests.test_roles import sign_in
+    from webapp.core.db import db
+    from webapp.core.models import Assessment
+
+    first = submitted_assessment(app, questionnaire)
+    other = sign_in(app, people["other_official"][0])
+    assert first not in other.get("/my/assessments").get_data(as_text=True)
+    with app.app_context():
+        before = db.session.scalar(select(func.count(Assessment.id)))
+    other.get("/")
+    for guess in (assessment_id(app, first), f"/a/{assessment_id(app, first)}/", ""):
+        other.post("/repeat", {"link": guess}, status=302)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Assessment.id))) == before

@@ -13,7 +13,12 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from webapp.accounts import service as accounts
 from webapp.core.db import db
+from questionnaires import tr
+from webapp.core.definitions import catalogue
 from webapp.core.errors import render_error
+from webapp.core.i18n import current_language
+from webapp.core.plan import STATUS_LABELS as PLAN_STATUS_LABELS
+from webapp.core.plan import plan
 from webapp.core.models import Assessment
 from webapp.core.roles import ROLES, permission_required
 
@@ -100,4 +105,10 @@ def my_assessments():
         assessments = db.session.scalars(
             select(Assessment).where(Assessment.agency_id == current_user.agency_id).order_by(Assessment.created_at.desc())
         ).all()
-    return render_template("accounts/my_assessments.html", assessments=assessments)
+    plan_from, rows = plan(current_user.agency_id) if current_user.agency_id else (None, [])
+    lang = current_language()
+    return render_template(
+        "accounts/my_assessments.html", assessments=assessments, plan_from=plan_from, plan=rows,
+        parts={f"{r.id}/{p.id}": f"{tr(r.title, lang)}: {tr(p.title, lang)}" for r, p in catalogue().parts()},
+        statuses=PLAN_STATUS_LABELS,
+    )

@@ -47,6 +47,7 @@ def show(assessment_id: str):
     assessment = _assessment(assessment_id)
     lang = current_language()
     report = report_for(assessment, lang, "reviewer")
+    earlier = store.previous_of(assessment)
     parts = [(f"{r.id}/{p.id}", f"{tr(r.title, lang)}: {tr(p.title, lang)}") for r, p in catalogue().parts()]
     targets = [("", _("The whole assessment"))]
     for section in questionnaire().applicable_sections(assessment.answer_values()):
@@ -56,7 +57,14 @@ def show(assessment_id: str):
         "review/show.html", a=assessment, report=report, body=render_body(report), parts=parts,
         targets=targets, comments=store.comments(assessment), trail=store.trail(assessment),
         can_publish=assessment.status == REVIEWED, published=assessment.status == PUBLISHED,
+        earlier=earlier, changed=_changed(assessment, earlier) if earlier else [],
     )
+
+
+def _changed(assessment: Assessment, earlier: Assessment) -> list:
+    """(question, answer then, answer now) for each question asked now whose answer changed."""
+    then, now = earlier.answer_values(), assessment.answer_values()
+    return [(q, then.get(q.id), now.get(q.id)) for q in questionnaire().visible_questions(now) if then.get(q.id) != now.get(q.id)]
 
 
 def _text(name: str, limit: int) -> str | None:
