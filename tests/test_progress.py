@@ -305,3 +305,77 @@ def test_only_the_holder_of_a_link_can_start_from_an_assessment(app, people, que
         other.post("/repeat", {"link": guess}, status=302)
     with app.app_context():
         assert db.session.scalar(select(func.count(Assessment.id))) == before
+
+
+# --- donors see trends ---------------------------------------------------------------------
+
+def test_donor_trends_with_suppression_and_before_after_training(app, people, questionnaire):
+    """Four agencies assessed in 2025, trained, and assessed again in 2026; a fifth only once."""
+    from sqlalchemy import select
+
+    from tests.test_roles import publish_as_ta, sign_in
+    from webapp.core.db import db
+    from webapp.core.models import Assessment, PublishedTopic
+
+    ta = sign_in(app, people["ta"][0])
+    donor = sign_in(app, people["donor"][0])
+
+    def published(profile, answers, when):
+        token = submitted_assessment(app, questionnaire, dict(profile, **answers))
+        submitted_on(app, token, when)
+        aid = assessment_id(app, token)
+        publish_as_ta(app, ta, aid)
+        with app.app_context():
+            a = db.session.get(Assessment, aid)
+            a.published_at = when
+            db.session.commit()
+        return token
+
+    weak = {"sea_interdiction_procedure": "none"}
+    strong = {"sea_interdiction_procedure": "exercised"}
+    agencies = []
+    for i in range(4):
+        profile = dict(PROFILE, agency_name=f"Coast Guard {i}", country=("KE", "TZ", "GH", "NG")[i])
+        first = published(profile, weak, dt.datetime(2025, 3, 1))
+        agencies.append(agency_of(app, first))
+        if i < 3:  # three agencies trained with a part on interdiction, between the two assessments
+            with app.app_context():
+                topic_parts = [(r.id, p.id) for r, p in app.extensions["tna.catalogue"].parts() if "sea.interdiction" in p.topics]
+            resource_id, part_id = topic_parts[0]
+            ta.get(f"/agencies/{agencies[-1]}")
+            ta.post(f"/agencies/{agencies[-1]}/training", {"part": f"{resource_id}/{part_id}", "starts_on": "2025-06-02",
+                                                           "ends_on": "2025-06-06", "participants": "20", "audience": "first-line"}, status=302)
+        again = Browser(app.test_client())
+        token = repeat(again, f"/a/{first}/")
+        walk_confirming(again, questionnaire, token, answer_all(questionnaire, dict(profile, **strong)))
+        again.post(f"/a/{token}/submit", {}, status=302)
+        submitted_on(app, token, dt.datetime(2026, 2, 1))
+        publish_as_ta(app, ta, assessment_id(app, token))
+        with app.app_context():
+            a = db.session.get(Assessment, assessment_id(app, token))
+            a.published_at = dt.datetime(2026, 2, 1)
+            db.session.commit()
+    published(dict(PROFILE, agency_name="Lone Agency", country="BR"), weak, dt.datetime(2026, 3, 1))
+
+    page = donor.get("/portfolio/").get_data(as_text=True)
+    assert "Trends: capacity by year" in page and "<svg" in page
+    assert "not its effect" in page  # never a claim of cause
+    assert re.search(r"Smuggling by sea: 2025 [\d.]+ \(4 agencies\), 2026 [\d.]+ \(5 agencies\)", page), re.findall(r"Smuggling by sea:[^<]*", page)
+    # By region: Africa has 4 agencies in each year; the Americas, 1, is suppressed.
+    by_region = donor.get("/portfolio/?trend_by=region").get_data(as_text=True)
+    assert "Africa" in by_region and "Americas" not in by_region.split('id="trends"')[1].split("</table>")[0]
+    # Before and after: three trained agencies, interdiction from 0 to a higher level.
+    assert "Interdiction" in page or "interdiction" in page
+    with app.app_context():
+        levels = {tuple(r) for r in db.session.execute(select(PublishedTopic.topic_id, PublishedTopic.level).where(PublishedTopic.topic_id == "sea.interdiction"))}
+        assert levels
+    csv = donor.get("/portfolio/export/training-before-after.csv").get_data(as_text=True)
+    row = next(line for line in csv.splitlines() if line.startswith('"Interdiction of vessels at sea"'))
+    _topic, count, before, after = [cell.strip('"') for cell in row.split(",")]
+    assert count == "3" and float(after) > float(before)  # the fourth agency was not trained
+    trends_csv = donor.get("/portfolio/export/trends.csv?trend_by=agency_type").get_data(as_text=True)
+    assert "2025" in trends_csv and "2026" in trends_csv
+    assert donor.get("/portfolio/export/trends.xlsx").status_code == 200
+    # Filtered to one country, every trend cell would single out an agency: nothing is shown.
+    kenya = donor.get("/portfolio/?country=KE").get_data(as_text=True)
+    assert "Not enough agencies were assessed both before and after" in kenya

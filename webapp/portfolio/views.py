@@ -47,7 +47,33 @@ def index():
         published=portfolio.published(filters), labels=_labels(lang), regions=region_names(lang),
         years=portfolio.years(), sections=questionnaire().sections, min_agencies=portfolio.MIN_AGENCIES,
         types_shown=sorted({g for g, _ in by_type}), countries_shown=sorted({g for g, _ in by_country}),
+        **_trends(filters),
     )
+
+
+TREND_GROUPS = ("", "region", "agency_type")
+
+
+def _trend_by() -> str:
+    by = request.args.get("trend_by", "")
+    return by if by in TREND_GROUPS else ""
+
+
+def _part_topics() -> dict[tuple[str, str], tuple[str, ...]]:
+    return {(r.id, p.id): p.topics for r, p in catalogue().parts()}
+
+
+def _trends(filters) -> dict:
+    """Mean level per section by year (all agencies in the filter, for the chart; and by the
+    chosen group, for the table), and topics' levels before and after training."""
+    overall = portfolio.trends(filters)
+    by = _trend_by()
+    grouped = portfolio.trends(filters, by) if by else overall
+    trend_years = sorted({y for _g, _s, y in overall} | {y for _g, _s, y in grouped})
+    return {
+        "trend_overall": overall, "trend_grouped": grouped, "trend_by": by, "trend_years": trend_years,
+        "trend_groups": sorted({g for g, _s, _y in grouped}), "before_after": portfolio.training_before_after(filters, _part_topics()),
+    }
 
 
 def _table(name: str, filters, lang: str) -> tuple[list[str], list[list]]:
@@ -56,6 +82,16 @@ def _table(name: str, filters, lang: str) -> tuple[list[str], list[list]]:
         by = "agency_type" if name == "heat-agency-type" else "country"
         rows = [[g, labels["section"].get(s, s), level, n] for (g, s), (level, n) in sorted(portfolio.heat_map(filters, by).items())]
         return [_("Group"), _("Section"), _("Mean level"), _("Agencies")], rows
+    if name == "trends":
+        by = _trend_by()
+        group_label = {"region": region_names(lang), "agency_type": labels["agency_type"]}.get(by, {})
+        rows = [[group_label.get(g, g) if by else _("All agencies"), labels["section"].get(s, s), y, level, n]
+                for (g, s, y), (level, n) in sorted(portfolio.trends(filters, by).items())]
+        return [_("Group"), _("Section"), _("Year"), _("Mean level"), _("Agencies")], rows
+    if name == "training-before-after":
+        return [_("Topic"), _("Agencies"), _("Level before"), _("Level after")], [
+            [labels["topic"].get(x.topic_id, x.topic_id), x.agencies, x.before, x.after]
+            for x in portfolio.training_before_after(filters, _part_topics())]
     if name == "gaps":
         return [_("Topic"), _("Agencies"), _("Mean gap")], [[labels["topic"].get(t, t), n, g] for t, n, g in portfolio.frequent_gaps(filters, 100)]
     if name == "demand":
