@@ -225,8 +225,9 @@ class Country(AnswerType):
         return None
 
     def field(self, question: Question, words: Words) -> Any:
-        countries = sorted(words.countries().items(), key=lambda item: item[1].casefold())
-        choices = [SelectChoice("", words("Select a country"))] + [SelectChoice(code, name) for code, name in countries]
+        t = words
+        countries = sorted(t.countries().items(), key=lambda item: item[1].casefold())
+        choices = [SelectChoice("", t("Select a country"))] + [SelectChoice(code, name) for code, name in countries]
         return SelectField(choices=choices, validate_choice=False)
 
     def text(self, question: Question, value: Any, words: Words) -> str:
@@ -252,9 +253,9 @@ def check(question: Question, value: Any) -> Problem | None:
     return handler(question).check(question, value)
 
 
-def answer_text(question: Question, value: Any, words: Words) -> str:
-    """An answer as a person reads it."""
-    return words("Not answered") if is_empty(value) else handler(question).text(question, value, words)
+def answer_text(question: Question, value: Any, t: Words) -> str:
+    """An answer as a person reads it (`t` is named so that the message is extracted)."""
+    return t("Not answered") if is_empty(value) else handler(question).text(question, value, t)
 
 
 def from_file(questionnaire: Questionnaire, question_id: str, value: Any) -> Any:
