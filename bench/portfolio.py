@@ -1,4 +1,5 @@
-"""Portfolio benchmark: seed N synthetic published assessments, then time the donors' page.
+"""Portfolio benchmark: seed N synthetic published assessments (two per agency, a year apart,
+one agency in five trained in between), then time the donors' page with its trends.
 
     python bench/portfolio.py [--assessments 10000]
 
@@ -26,7 +27,9 @@ def seed(app, n: int) -> None:
     from sqlalchemy import insert
 
     from webapp.core.db import db
-    from webapp.core.models import Agency, Assessment, PublishedGap, PublishedProfile, PublishedRecommendation, PublishedScore
+    from webapp.core.models import (
+        Agency, Assessment, PublishedGap, PublishedProfile, PublishedRecommendation, PublishedScore, PublishedTopic, Training,
+    )
 
     questionnaire = app.extensions["tna.questionnaire"]
     catalogue = app.extensions["tna.catalogue"]
@@ -36,17 +39,29 @@ def seed(app, n: int) -> None:
     sections = [s.id for s in questionnaire.sections]
     topics = [t.id for t in questionnaire.topics]
     parts = [(r.id, p.id, ",".join(p.audiences)) for r, p in catalogue.parts()]
-    agencies, assessments, profiles, scores, gaps, recs = [], [], [], [], [], []
-    now = __import__("datetime").datetime(2026, 6, 1)
+    agencies, assessments, profiles, scores, gaps, recs, levels, training = [], [], [], [], [], [], [], []
+    import datetime as dt
+
+    now = dt.datetime(2026, 6, 1)
+    # Each agency is assessed twice, a year apart; one in five is trained in between.
+    dates = (dt.datetime(2025, 6, 1), now)
     for i in range(n // 2):
         agencies.append({"id": str(uuid.uuid4()), "country": rng.choice(countries), "name": f"Agency {i}",
                          "agency_type": rng.choice(types), "created_at": now})
     for i in range(n):
         aid = str(uuid.uuid4())
+        when = dates[(i // len(agencies)) % 2]
         assessments.append({"id": aid, "token": uuid.uuid4().hex + uuid.uuid4().hex[:16], "agency_id": agencies[i % len(agencies)]["id"],
                             "questionnaire_id": questionnaire.id, "questionnaire_version": 1, "language": "en",
-                            "status": "published", "created_at": now, "updated_at": now, "submitted_at": now,
-                            "published_at": now, "version": 2})
+                            "status": "published", "created_at": when, "updated_at": when, "submitted_at": when,
+                            "published_at": when, "version": 2})
+        for t in rng.sample(topics, 20):
+            levels.append({"assessment_id": aid, "topic_id": t, "level": round(rng.uniform(0, 4), 1)})
+        if i < len(agencies) and i % 5 == 0:
+            r, p, _audiences = rng.choice(parts)
+            training.append({"id": str(uuid.uuid4()), "agency_id": agencies[i]["id"], "resource_id": r, "part_id": p,
+                             "starts_on": dt.date(2025, 10, 6), "ends_on": dt.date(2025, 10, 10), "participants": 20,
+                             "audience": "first-line", "created_at": when})
         agency = agencies[i % len(agencies)]
         profiles.append({"assessment_id": aid, "name": agency["name"], "country": agency["country"],
                          "agency_type": agency["agency_type"]})
@@ -60,7 +75,7 @@ def seed(app, n: int) -> None:
                          "audiences": audiences, "adjusted": False})
     with app.app_context():
         for model, rows in ((Agency, agencies), (Assessment, assessments), (PublishedProfile, profiles), (PublishedScore, scores),
-                            (PublishedGap, gaps), (PublishedRecommendation, recs)):
+                            (PublishedGap, gaps), (PublishedRecommendation, recs), (PublishedTopic, levels), (Training, training)):
             for start in range(0, len(rows), 5000):
                 db.session.execute(insert(model), rows[start:start + 5000])
         db.session.commit()
@@ -107,6 +122,7 @@ def measure(size: int, runs: int) -> tuple[str, float, float, float, float]:
     seeded = time.perf_counter() - t0
     full = timed(client, "/portfolio/", runs)
     filtered = timed(client, "/portfolio/?region=002&agency_type=coast-guard", runs)
+    assert "Trends: capacity by year" in client.get("/portfolio/").get_data(as_text=True)
     with app.app_context():
         db.engine.dispose()
     database = url.split("@")[-1] if "postgresql" in url else "SQLite file"
@@ -126,7 +142,8 @@ def main() -> None:
     lines = [
         f"# Portfolio benchmark ({time.strftime('%Y-%m-%d')})",
         "",
-        f"Synthetic published assessments, two per agency; database: {database}; median of {args.runs} requests.",
+        f"Synthetic published assessments, two per agency a year apart, one agency in five trained in between; "
+        f"the page includes the trends and the before-and-after of training. Database: {database}; median of {args.runs} requests.",
         f"Seeding took {seeded:.1f} s for {small:,} and {seeded_large:.1f} s for {large:,}.",
         "",
         "| page | median time (ms) | target |",

@@ -379,3 +379,40 @@ def test_donor_trends_with_suppression_and_before_after_training(app, people, qu
     # Filtered to one country, every trend cell would single out an agency: nothing is shown.
     kenya = donor.get("/portfolio/?country=KE").get_data(as_text=True)
     assert "Not enough agencies were assessed both before and after" in kenya
+
+
+def test_repeat_across_a_questionnaire_version_in_the_app(tmp_path, monkeypatch):
+    """An assessment answered with version 1 starts a version 2 assessment: removed questions
+    are gone, a renamed one and a remapped one carry over, a changed one starts blank."""
+    from flask_migrate import upgrade
+
+    from webapp import create_app
+    from webapp.core.db import db
+    from webapp.core.models import Answer, Assessment
+
+    path = two_versions(tmp_path)
+    monkeypatch.setenv("TNA_INSTANCE", str(tmp_path))
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'v.sqlite3'}",
+                      "TNA_QUESTIONNAIRE": str(path), "TNA_CATALOGUE": str(FIXTURES / "minimal-resources.yaml")})
+    with app.app_context():
+        upgrade()
+        old = Assessment(questionnaire_id="minimal", questionnaire_version=1, status="submitted",
+                         submitted_at=dt.datetime(2025, 5, 1))
+        old.answers = [Answer(question_id=k, value=v) for k, v in OLD_ANSWERS.items()]
+        db.session.add(old)
+        db.session.commit()
+        token = old.token
+    browser = Browser(app.test_client())
+    new_token = repeat(browser, f"/a/{token}/")
+    with app.app_context():
+        from sqlalchemy import select
+
+        new = db.session.scalar(select(Assessment).where(Assessment.token == new_token))
+        assert new.questionnaire_version == 2
+        rows = {r.question_id: (r.value, r.carried) for r in new.answers}
+    assert rows["sea_q"] == ("complete", True) and rows["doc_trained"] == ("no", True)
+    assert "doc_more" not in rows and "respondent_role" not in rows and "doc_q" not in rows
+    page = browser.get(f"/a/{new_token}/section/documents").get_data(as_text=True)
+    assert page.count("From your assessment of 1 May 2025") == 1  # doc_trained; doc_new is new
+    with app.app_context():
+        db.engine.dispose()

@@ -1,0 +1,126 @@
+"""Repeating an assessment in Chromium: start from the last one, change five answers, resubmit.
+Counts the pages loaded and the clicks it takes, against those of the first assessment."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from tests.browser.conftest import ARTIFACTS
+from tests.browser.test_browser import check_accessibility, start
+from tests.browser.wizard import go
+from tests.helpers import PROFILE, answer_all
+
+
+class Counter:
+    """Page loads of the main frame, and clicks and choices the official makes."""
+
+    def __init__(self, page):
+        self.pages = 0
+        self.clicks = 0
+        page.on("framenavigated", lambda frame: self._loaded(page, frame))
+
+    def _loaded(self, page, frame):
+        if frame == page.main_frame:
+            self.pages += 1
+
+
+def act(counter: Counter, page, selector: str, navigates: bool = False, check: bool = False) -> None:
+    counter.clicks += 1
+    if navigates:
+        go(page, selector)
+    elif check:
+        page.check(selector)
+    else:
+        page.click(selector)
+
+
+def answer_like_an_official(counter, page, questionnaire, answers) -> None:
+    """Every question answered by hand, one click (or one typed value) each, then continue."""
+    from tests.browser.wizard import shown_questions
+
+    while "/section/" in page.url:
+        done = set()
+        while True:
+            pending = [q for q in shown_questions(page) if q not in done]
+            if not pending:
+                break
+            for question_id in pending:
+                question = questionnaire.question(question_id)
+                value = answers[question_id]
+                if question.type in ("single", "yesno"):
+                    act(counter, page, f'input[name="q_{question_id}"][value="{value}"]', check=True)
+                elif question.type == "multiple":
+                    for item in value:
+                        act(counter, page, f'input[name="q_{question_id}"][value="{item}"]', check=True)
+                elif question.type == "country":
+                    counter.clicks += 1
+                    page.select_option(f"#q-{question_id}", value)
+                else:
+                    counter.clicks += 1
+                    page.fill(f"#q-{question_id}", str(value))
+                done.add(question_id)
+        act(counter, page, 'button[name="action"][value="continue"]', navigates=True)
+
+
+def test_repeat_an_assessment_with_five_changed_answers(new_context, questionnaire, live_server):
+    answers = answer_all(questionnaire, dict(PROFILE, borders=["sea"], sea_interdiction_procedure="none"))
+    first = new_context().new_page()
+    counter = Counter(first)
+    link = start(first)
+    answer_like_an_official(counter, first, questionnaire, answers)
+    act(counter, first, "text=Submit and see the report", navigates=True)
+    first_pages, first_clicks = counter.pages, counter.clicks
+
+    # A year later, on another computer: paste the last link on the start page.
+    page = new_context().new_page()
+    counter = Counter(page)
+    page.goto("/")
+    counter.clicks += 1
+    page.fill("#previous-link", link)
+    act(counter, page, "text=Start from it", navigates=True)
+    assert page.url.endswith("/section/profile")
+    assert page.locator(".carried").count() == 6
+    check_accessibility(page, "carried-over profile")
+    act(counter, page, "text=All sections", navigates=True)
+    act(counter, page, "text=Check your answers and submit", navigates=True)
+    assert "are not confirmed yet" in page.inner_text("main")
+
+    # Five answers changed through their Change links on the check page.
+    changed = []
+    for question in questionnaire.all_questions():
+        if len(changed) == 5:
+            break
+        if not (question.scored and question.type == "single" and question.id in answers):
+            continue
+        link_to = page.locator(f'a[href$="#q-{question.id}"]')
+        if link_to.count() != 1:
+            continue
+        best = max((o for o in question.choices() if o.level is not None), key=lambda o: o.level)
+        if answers[question.id] == best.id:
+            continue
+        counter.clicks += 1
+        with page.expect_navigation():
+            link_to.click()
+        act(counter, page, f'input[name="q_{question.id}"][value="{best.id}"]', check=True)
+        act(counter, page, 'button[name="action"][value="continue"]', navigates=True)
+        assert page.url.endswith("/check"), page.url
+        changed.append(question.id)
+    assert len(changed) == 5
+
+    # Submitting asks once about the answers left as they were; confirming submits.
+    act(counter, page, "text=Submit and see the report", navigates=True)
+    assert "Submit with these answers as they are" in page.inner_text("main")
+    check_accessibility(page, "confirm carried answers")
+    act(counter, page, "text=Submit with these answers as they are", navigates=True)
+    assert re.search(r"/report$", page.url), page.url
+    body = page.inner_text("main")
+    assert "Change since" in body and "Recommendations then and now" in body
+
+    figures = {"first": {"pages": first_pages, "clicks": first_clicks},
+               "repeat with five changes": {"pages": counter.pages, "clicks": counter.clicks}}
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "repeat-measure.json").write_text(json.dumps(figures, indent=2))
+    print(figures)
+    assert counter.clicks * 3 <= first_clicks, figures
+    assert counter.pages * 2 <= first_pages, figures
