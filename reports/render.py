@@ -7,6 +7,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from questionnaires import Questionnaire
+
 from .build import Report
 from .fetcher import STATIC_DIR, BundledAssetFetcher
 from .i18n import Translator
@@ -48,3 +50,17 @@ def render_pdf(html: str, fetcher: BundledAssetFetcher | None = None) -> bytes:
 def stylesheet(name: str) -> bytes:
     """A bundled stylesheet, so that the web page shows the report with the same styles."""
     return (STATIC_DIR / name).read_bytes()
+
+
+def render_blank(questionnaire: Questionnaire, agency_type: str | None, lang: str) -> str:
+    """The blank questionnaire an agency type is asked, as an HTML document for print."""
+    from questionnaires import tr
+
+    from .paper import paper_form
+
+    t = Translator(lang)
+    type_label = next((tr(o.label, t.lang) for o in questionnaire.agency_types() if o.id == agency_type), "")
+    return _env.get_template("blank.html").render(
+        sections=paper_form(questionnaire, agency_type, t.lang), title=tr(questionnaire.title, t.lang), version=questionnaire.version,
+        agency_type=type_label, lang=t.lang, direction=t.direction, _=t, t=t,
+    )

@@ -1,0 +1,132 @@
+"""The questionnaire on paper: what an agency type is asked, with every condition in plain
+words. The blank PDF and the workbook are both made from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from questionnaires import Question, Questionnaire, Section, tr
+from questionnaires.answer_types import handler
+from questionnaires.conditions import Answered, Compare, Condition, Logical, Not
+
+from .i18n import Translator
+
+Simplified = bool | Condition
+
+
+def simplify(condition: Condition | None, known: dict[str, Any]) -> Simplified:
+    """The condition with the known answers put in: True, False, or what is left to ask."""
+    if condition is None:
+        return True
+    if isinstance(condition, (Compare, Answered)):
+        return condition.evaluate(known) if condition.question in known else condition
+    if isinstance(condition, Not):
+        inner = simplify(condition.item, known)
+        return (not inner) if isinstance(inner, bool) else Not(inner)
+    parts = [simplify(item, known) for item in condition.items]
+    if condition.op == "all":
+        if any(p is False for p in parts):
+            return False
+        rest = tuple(p for p in parts if not isinstance(p, bool))
+    else:
+        if any(p is True for p in parts):
+            return True
+        rest = tuple(p for p in parts if not isinstance(p, bool))
+    if not rest:
+        return condition.op == "all"
+    return rest[0] if len(rest) == 1 else Logical(condition.op, rest)
+
+
+def _value_label(question: Question, value: Any, lang: str) -> str:
+    option = question.choice(str(value)) if question.type in ("single", "multiple", "yesno") else None
+    return tr(option.label, lang) if option else str(value)
+
+
+def describe(condition: Condition, questionnaire: Questionnaire, t: Translator) -> str:
+    """A condition as a sentence part: “Borders” includes “Sea borders and ports”."""
+    if isinstance(condition, Logical):
+        joined = [describe(item, questionnaire, t) for item in condition.items]
+        return (t(" and ") if condition.op == "all" else t(" or ")).join(joined)
+    if isinstance(condition, Not):
+        inner = condition.item
+        if isinstance(inner, Compare) and inner.op in ("contains", "equals"):
+            question = questionnaire.question(inner.question)
+            words = {"question": tr(question.text, t.lang), "value": _value_label(question, inner.value, t.lang)}
+            if inner.op == "contains":
+                return t("the answer to “%(question)s” does not include “%(value)s”", **words)
+            return t("the answer to “%(question)s” is not “%(value)s”", **words)
+        return t("not (%(condition)s)", condition=describe(inner, questionnaire, t))
+    question = questionnaire.question(condition.question)
+    text = tr(question.text, t.lang)
+    if isinstance(condition, Answered):
+        return t("“%(question)s” is answered", question=text)
+    if condition.op == "in":
+        values = ", ".join(f"“{_value_label(question, v, t.lang)}”" for v in condition.value)
+        return t("the answer to “%(question)s” is one of %(values)s", question=text, values=values)
+    value = _value_label(question, condition.value, t.lang)
+    phrases = {
+        "equals": t("the answer to “%(question)s” is “%(value)s”", question=text, value=value),
+        "not_equals": t("the answer to “%(question)s” is not “%(value)s”", question=text, value=value),
+        "contains": t("the answer to “%(question)s” includes “%(value)s”", question=text, value=value),
+        "gt": t("the answer to “%(question)s” is more than %(value)s", question=text, value=value),
+        "gte": t("the answer to “%(question)s” is %(value)s or more", question=text, value=value),
+        "lt": t("the answer to “%(question)s” is less than %(value)s", question=text, value=value),
+        "lte": t("the answer to “%(question)s” is %(value)s or less", question=text, value=value),
+    }
+    return phrases[condition.op]
+
+
+@dataclass(frozen=True)
+class PaperQuestion:
+    question: Question
+    text: str
+    hint: str
+    condition: str  # "" when always asked
+    choices: tuple[tuple[str, str], ...]  # (option id, label)
+    many: bool
+
+    @property
+    def id(self) -> str:
+        return self.question.id
+
+
+@dataclass(frozen=True)
+class PaperSection:
+    section: Section
+    title: str
+    intro: str
+    condition: str
+    questions: tuple[PaperQuestion, ...]
+
+
+def _only_if(condition: Simplified, questionnaire: Questionnaire, t: Translator) -> str:
+    if isinstance(condition, bool):
+        return ""
+    return t("Answer only if %(condition)s.", condition=describe(condition, questionnaire, t))
+
+
+def paper_form(questionnaire: Questionnaire, agency_type: str | None, lang: str) -> list[PaperSection]:
+    """Every section and question an agency of this type can be asked, in order. With no type,
+    every section of every mandate."""
+    t = Translator(lang)
+    known = {"agency_type": agency_type} if agency_type else {}
+    sections = [questionnaire.profile, *(questionnaire.mandate(agency_type) if agency_type else questionnaire.sections)]
+    paper = []
+    for section in sections:
+        applies = simplify(section.condition, known)
+        if applies is False:
+            continue
+        questions = []
+        for question in section.questions:
+            shown = simplify(question.condition, known)
+            if shown is False:
+                continue
+            questions.append(PaperQuestion(
+                question, tr(question.text, lang), tr(question.help, lang) if question.help else "",
+                _only_if(shown, questionnaire, t),
+                tuple((o.id, tr(o.label, lang)) for o in question.choices()), handler(question).many,
+            ))
+        paper.append(PaperSection(section, tr(section.title, lang), tr(section.intro, lang) if section.intro else "",
+                                  _only_if(applies, questionnaire, t), tuple(questions)))
+    return paper
