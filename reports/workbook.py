@@ -183,6 +183,7 @@ def _editable(sheet: Any, row: int) -> None:
 class Imported:
     answers: dict[str, Any]
     comments: dict[str, str]
+    asked: tuple[str, ...]  # the questions the workbook has a row for
     language: str
     reference: str
     base_version: int
@@ -303,7 +304,7 @@ def _read(book: Any, questionnaire: Questionnaire, t: Translator) -> tuple[Impor
     answers = {qid: v for qid, v in answers.items() if qid in visible and not is_empty(v)}
     if problems:
         return None, problems
-    return Imported(answers, comments, wb_lang, str(meta.get("reference") or ""), int(meta.get("base_version") or 0)), []
+    return Imported(answers, comments, tuple(where), wb_lang, str(meta.get("reference") or ""), int(meta.get("base_version") or 0)), []
 
 
 def _value(question: Question, raw: Any, text: str, wb_lang: str, countries: dict[str, str], t: Translator) -> tuple[Any, str]:

@@ -72,7 +72,7 @@ def test_too_many_attempts_carries_retry_after(app, people):
 
 
 def test_csv_cells_are_quoted_and_formulas_neutralized():
-    from webapp.portfolio.views import csv_text
+    from webapp.core.exports import csv_text
 
     text = csv_text(["Agency", "Count"], [["Border Police; =HYPERLINK(\"http://x\")", 3], ["=1+1", "@SUM(A1)"], ["-2", "ok"]])
     assert all(line.startswith('"') for line in text.splitlines())

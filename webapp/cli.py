@@ -74,7 +74,7 @@ def report(answers_file: str | None, output: str | None, fmt: str | None, refere
     else:
         try:
             questionnaire, catalogue = load_definitions(questionnaire_path, catalogue_path)
-            data = load_yaml(answers_file)
+            data = _load_answers_file(answers_file)
             answers, info = _read_answers(answers_file, data, questionnaire)
         except DefinitionError as exc:
             for problem in exc.problems:
@@ -101,6 +101,18 @@ def report(answers_file: str | None, output: str | None, fmt: str | None, refere
     out = Path(output)
     out.write_bytes(html.encode("utf-8") if fmt == "html" else render_pdf(html))
     click.echo(f"Wrote {out} ({len(built.recommendations)} recommendations).")
+
+
+def _load_answers_file(path: str) -> object:
+    """An answers file: YAML, or the JSON that /a/<link>/answers.json gives."""
+    if path.lower().endswith(".json"):
+        import json
+
+        try:
+            return json.loads(Path(path).read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise DefinitionError([f"{path}: not valid JSON: {exc}"]) from exc
+    return load_yaml(path)
 
 
 def _names(languages: tuple[str, ...]) -> str:
@@ -149,6 +161,94 @@ def _read_answers(path: str, data: object, questionnaire) -> tuple[dict, dict]:
         "language": str(data.get("language", "en")),
     }
     return answers, info
+
+
+def _agency_type_option(questionnaire, agency_type: str | None) -> None:
+    known = [o.id for o in questionnaire.agency_types()]
+    if agency_type is not None and agency_type not in known:
+        raise click.BadParameter(f"use one of {', '.join(known)}", param_hint="--agency-type")
+
+
+@main.command()
+@click.option("--agency-type", default=None, help="The type of agency (default: every section).")
+@click.option("--lang", type=click.Choice(list(LANGUAGES)), default="en", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Where to write the PDF.")
+def blank(agency_type: str | None, lang: str, output: str) -> None:
+    """Print the blank questionnaire an agency type is asked, as a PDF."""
+    from reports.render import render_blank
+
+    questionnaire, _catalogue = load_definitions()
+    _agency_type_option(questionnaire, agency_type)
+    Path(output).write_bytes(render_pdf(render_blank(questionnaire, agency_type, lang)))
+    click.echo(f"Wrote {output}.")
+
+
+@main.command()
+@click.option("--agency-type", default=None, help="The type of agency (default: every section).")
+@click.option("--lang", type=click.Choice(list(LANGUAGES)), default="en", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Where to write the workbook (.xlsx).")
+def workbook(agency_type: str | None, lang: str, output: str) -> None:
+    """Write the questionnaire as a workbook to fill in."""
+    from reports.workbook import write_workbook
+
+    questionnaire, _catalogue = load_definitions()
+    _agency_type_option(questionnaire, agency_type)
+    Path(output).write_bytes(write_workbook(questionnaire, agency_type, lang))
+    click.echo(f"Wrote {output}.")
+
+
+@main.command("import")
+@click.argument("workbook_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--link", default=None, help="The private link of the draft assessment to put the answers in.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Or: write an answers file (YAML) for `tna report`.")
+def import_(workbook_file: str, link: str | None, output: str | None) -> None:
+    """Read a filled workbook: check every answer, then save them all or nothing."""
+    from reports.workbook import WorkbookError, read_workbook
+
+    if (link is None) == (output is None):
+        raise click.UsageError("Give either --link or -o, not both.")
+    questionnaire, _catalogue = load_definitions()
+    try:
+        imported, problems = read_workbook(Path(workbook_file).read_bytes(), questionnaire, "en")
+    except WorkbookError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if problems or imported is None:
+        for p in problems:
+            click.echo(f"{workbook_file}: sheet {p.sheet!r}, row {p.row}, {p.question}: {p.message}", err=True)
+        click.echo(f"{len(problems)} problem(s); nothing was saved.", err=True)
+        sys.exit(1)
+    if output:
+        import yaml
+
+        data = {"questionnaire": questionnaire.id, "language": imported.language, "answers": imported.answers}
+        Path(output).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        click.echo(f"Wrote {output} ({len(imported.answers)} answers).")
+        return
+    _import_into(link or "", imported)
+
+
+def _import_into(link: str, imported) -> None:
+    from webapp import create_app
+    from webapp.core import store
+    from webapp.wizard.views import TOKEN_IN_LINK
+
+    match = TOKEN_IN_LINK.search(link[-200:])
+    app = create_app()
+    with app.app_context(), app.test_request_context():
+        assessment = store.find_by_token(match.group(1)) if match else None
+        if assessment is None:
+            raise click.ClickException("This link does not open an assessment.")
+        if assessment.submitted:
+            raise click.ClickException("This assessment is submitted; its answers can no longer change.")
+        values, base = store.workbook_values(assessment, imported, keep_file=False)
+        conflicts = store.newer_answers(assessment, base, values)
+        if conflicts:
+            for qid in conflicts:
+                click.echo(f"{qid}: a different answer was saved after the workbook was made", err=True)
+            click.echo("Nothing was saved. Answer these in the browser, or upload the file there and choose.", err=True)
+            sys.exit(1)
+        store.save_workbook(assessment, values, imported.comments, imported.language)
+        click.echo(f"Saved {len(values)} answer(s) into {assessment.reference}.")
 
 
 @main.command("db-upgrade")

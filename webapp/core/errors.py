@@ -58,6 +58,12 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        from flask import request
+
+        if error.code == 413 and request.endpoint == "offline.import_workbook":
+            body, code = render_error(413, _l("The file is too large"),
+                                      _l("A filled workbook is well under 1 MB. Check that you chose the workbook, not another file. Nothing was saved."))
+            return body, code
         body, code = render_error(error.code or 500)
         # Keep what the error says about retrying (429, 503) and what is allowed (405).
         kept = {k: v for k, v in error.get_headers() if k in ("Retry-After", "Allow")}

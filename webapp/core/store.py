@@ -15,6 +15,7 @@ from questionnaires import Questionnaire
 from questionnaires.carry import History, carry_over
 from questionnaires.answers import is_empty
 from reports.build import AdjustmentSpec, Review
+from reports.workbook import Imported
 from webapp.core.db import db
 from webapp.core.models import Adjustment, Agency, Answer, Assessment, AuditEvent, Comment, Training, User, utcnow
 from webapp.core.status import CLARIFICATION, EDITABLE, SUBMITTED
@@ -97,6 +98,29 @@ def training(agency_id: str, since: dt.date | None = None, until: dt.date | None
     if until is not None:
         query = query.where(Training.starts_on <= until)
     return list(db.session.scalars(query.order_by(Training.starts_on, Training.created_at)))
+
+
+def workbook_values(assessment: Assessment, imported: Imported, keep_file: bool) -> tuple[dict[str, Any], int]:
+    """What an imported workbook changes, and the version to check conflicts against.
+
+    A workbook downloaded from this assessment is a whole copy: a cell left blank clears the
+    answer, and answers saved in the browser since the download are conflicts. Any other
+    workbook (a blank one, filled on paper at a workshop) only adds: its blank cells leave
+    saved answers alone, and any saved answer it would change is a conflict. `keep_file` is the
+    official's choice, after seeing the conflicts, to keep the file's answers."""
+    stored = assessment.answer_values()
+    same = imported.reference == assessment.reference
+    wanted = {qid: imported.answers.get(qid) for qid in imported.asked} if same else dict(imported.answers)
+    values = {qid: v for qid, v in wanted.items() if stored.get(qid) != (None if is_empty(v) else v)}
+    base = assessment.version if keep_file else (imported.base_version if same else 0)
+    return values, base
+
+
+def save_workbook(assessment: Assessment, values: Mapping[str, Any], comments: Mapping[str, str], language: str) -> None:
+    """The workbook's answers and comments, in one transaction."""
+    for question_id, text in comments.items():
+        db.session.add(Comment(assessment_id=assessment.id, question_id=question_id, text=f"[workbook] {text}"[:4000]))
+    save_answers(assessment, values, language=None)
 
 
 _BY_TOKEN = select(Assessment).where(Assessment.token == bindparam("token"))

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import io
-import re
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
@@ -13,6 +11,7 @@ from questionnaires import tr
 from reports.regions import region_names
 from reports.render import render_body
 from webapp.core.db import db
+from webapp.core.exports import csv_text, safe_cell
 from webapp.core.definitions import catalogue, questionnaire
 from webapp.core.i18n import current_language
 from webapp.core.models import Assessment
@@ -100,29 +99,6 @@ def _table(name: str, filters, lang: str) -> tuple[list[str], list[list]]:
     abort(404)
 
 
-FORMULA_START = re.compile(r"^([=+\-@\t\r])")
-# A spreadsheet that splits on ";" or "," would start a new cell there.
-FORMULA_AFTER_SEPARATOR = re.compile(r"([;,\t]\s*)([=+\-@])")
-
-
-def _cell(value: object) -> object:
-    """A value that no spreadsheet will run as a formula."""
-    if not isinstance(value, str):
-        return value
-    value = FORMULA_START.sub(r"'\1", value)
-    return FORMULA_AFTER_SEPARATOR.sub(r"\1'\2", value)
-
-
-def csv_text(header: list[str], rows: list[list]) -> str:
-    """Every field quoted, so a separator inside a name never splits its cell."""
-    out = io.StringIO()
-    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
-    writer.writerow([_cell(h) for h in header])
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
-    return out.getvalue()
-
-
 def _csv(header: list[str], rows: list[list], filename: str) -> Response:
     return Response(csv_text(header, rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -146,7 +122,7 @@ def export_xlsx(name: str):
     sheet.title = name[:31]
     sheet.append(header)
     for row in rows:
-        sheet.append([_cell(v) for v in row])
+        sheet.append([safe_cell(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return Response(out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from questionnaires import tr
 from webapp.core import store
 from webapp.core.definitions import history, questionnaire
 from webapp.core.errors import render_error
@@ -34,7 +35,7 @@ TOKEN_IN_LINK = re.compile(r"(?:/a/)?([A-Za-z0-9_-]{20,64})/?")
 @bp.get("/")
 def start():
     return render_template("wizard/start.html", questionnaire=questionnaire(), creation_key=secrets.token_urlsafe(24),
-                           repeat_key=secrets.token_urlsafe(24))
+                           repeat_key=secrets.token_urlsafe(24), agency_types=[(o.id, tr(o.label, current_language())) for o in questionnaire().agency_types()])
 
 
 @bp.post("/start")
