@@ -266,3 +266,29 @@ def test_the_command_line_does_the_same(app, questionnaire, wizard_answers, tmp_
                            env={"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]})
     assert result.exit_code == 0, result.output
     assert stored(app, fresh) == expected
+
+
+def test_json_out_and_back_in_gives_the_same_stored_answers(app, questionnaire, wizard_answers, tmp_path):
+    from click.testing import CliRunner
+
+    from webapp.cli import main
+
+    token, expected = wizard_answers
+    browser = Browser(app.test_client())
+    path = tmp_path / "answers.json"
+    path.write_bytes(browser.get(f"/a/{token}/answers.json").data)
+    fresh = start(Browser(app.test_client()))
+    result = CliRunner().invoke(main, ["import", str(path), "--link", f"/a/{fresh}/"],
+                                env={"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]})
+    assert result.exit_code == 0, result.output
+    assert stored(app, fresh) == expected
+    # Into a draft that already has other answers: nothing is overwritten silently.
+    again = CliRunner().invoke(main, ["import", str(path).replace("answers.json", "changed.json"), "--link", f"/a/{fresh}/"])
+    assert again.exit_code != 0
+    changed = json.loads(path.read_text())
+    changed["answers"]["agency_name"] = "Another name"
+    (tmp_path / "changed.json").write_text(json.dumps(changed))
+    refused = CliRunner().invoke(main, ["import", str(tmp_path / "changed.json"), "--link", f"/a/{fresh}/"],
+                                 env={"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]})
+    assert refused.exit_code == 1 and "agency_name" in refused.output and "Nothing was saved" in refused.output
+    assert stored(app, fresh) == expected

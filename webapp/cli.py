@@ -198,20 +198,24 @@ def workbook(agency_type: str | None, lang: str, output: str) -> None:
 
 
 @main.command("import")
-@click.argument("workbook_file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("workbook_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
 @click.option("--link", default=None, help="The private link of the draft assessment to put the answers in.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Or: write an answers file (YAML) for `tna report`.")
 def import_(workbook_file: str, link: str | None, output: str | None) -> None:
-    """Read a filled workbook: check every answer, then save them all or nothing."""
+    """Read a filled workbook (or an answers file, JSON or YAML): check every answer, then save
+    them all or nothing."""
     from reports.workbook import WorkbookError, read_workbook
 
     if (link is None) == (output is None):
         raise click.UsageError("Give either --link or -o, not both.")
     questionnaire, _catalogue = load_definitions()
-    try:
-        imported, problems = read_workbook(Path(workbook_file).read_bytes(), questionnaire, "en")
-    except WorkbookError as exc:
-        raise click.ClickException(str(exc)) from exc
+    if workbook_file.lower().endswith((".json", ".yaml", ".yml")):
+        imported, problems = _answers_as_import(workbook_file, questionnaire)
+    else:
+        try:
+            imported, problems = read_workbook(Path(workbook_file).read_bytes(), questionnaire, "en")
+        except WorkbookError as exc:
+            raise click.ClickException(str(exc)) from exc
     if problems or imported is None:
         for p in problems:
             click.echo(f"{workbook_file}: sheet {p.sheet!r}, row {p.row}, {p.question}: {p.message}", err=True)
@@ -225,6 +229,20 @@ def import_(workbook_file: str, link: str | None, output: str | None) -> None:
         click.echo(f"Wrote {output} ({len(imported.answers)} answers).")
         return
     _import_into(link or "", imported)
+
+
+def _answers_as_import(path: str, questionnaire):
+    """An answers file (JSON from /a/<link>/answers.json, or YAML), read like a workbook: it
+    only adds answers, and any saved answer it would change is a conflict."""
+    from reports.workbook import Imported, Problem
+
+    try:
+        answers, info = _read_answers(path, _load_answers_file(path), questionnaire)
+    except DefinitionError as exc:
+        return None, [Problem("", 0, "", problem) for problem in exc.problems]
+    visible = {q.id for q in questionnaire.visible_questions(answers)}
+    answers = {k: v for k, v in answers.items() if k in visible}
+    return Imported(answers, {}, (), info["language"], "", 0), []
 
 
 def _import_into(link: str, imported) -> None:
