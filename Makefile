@@ -44,6 +44,7 @@ check-system:
 run: check-system $(STAMP) $(MO_FILES)
 	$(BIN)/tna db-upgrade
 	@$(BIN)/tna demo-users
+	@$(BIN)/tna demo-data
 	@echo "Sign in at http://$(HOST):$(PORT)/sign-in with one of the demo accounts above."
 	$(BIN)/flask --app webapp run --host $(HOST) --port $(PORT)
 

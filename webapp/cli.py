@@ -269,6 +269,31 @@ def _import_into(link: str, imported) -> None:
         click.echo(f"Saved {len(values)} answer(s) into {assessment.reference}.")
 
 
+@main.command("demo-data")
+def demo_data() -> None:
+    """Seed the demo portfolio (local development on the embedded database only)."""
+    from webapp import create_app
+    from webapp.accounts import service as accounts
+    from webapp.core.db import db
+
+    app = create_app()
+    if app.config["TNA_ENV"] == "production" or not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        click.echo("Demo data is only created for local development on SQLite.")
+        return
+    from webapp import demo
+
+    with app.app_context():
+        if demo.already_there():
+            click.echo("The demo portfolio is already there.")
+            return
+        reviewer = accounts.find_user(DEMO_USERS[1][0])
+        if reviewer is None:
+            reviewer = accounts.create_user(DEMO_USERS[1][0], DEMO_USERS[1][1], "ta", DEMO_PASSWORD)
+        made = demo.seed(app.extensions["tna.questionnaire"], app.extensions["tna.catalogue"], reviewer)
+        db.session.commit()
+    click.echo(f"Demo portfolio: {made} published assessments of {made // 2} agencies \"(demo)\" in {len(demo.COUNTRIES)} countries.")
+
+
 @main.command("db-upgrade")
 def db_upgrade() -> None:
     """Create the database or bring it to the latest schema."""
