@@ -71,6 +71,9 @@ class Question(Conditional):
     max: float | None = None
     # An unscored choice question a person may honestly not know the answer to.
     dont_know: bool = False
+    # A fact about the country (its law, its national coordination), not about the agency: the
+    # national report shows where agencies of one country answer it differently.
+    national: bool = False
     # Carrying answers over from the previous questionnaire version (questionnaires/carry.py):
     # the id this question had there, and how its old option ids map to the new ones (an
     # old option mapped to null is dropped).

@@ -10,6 +10,7 @@ from markupsafe import Markup
 from questionnaires import Questionnaire
 
 from .build import Report
+from .national import NationalReport
 from .fetcher import STATIC_DIR, BundledAssetFetcher
 from .i18n import Translator
 
@@ -64,3 +65,13 @@ def render_blank(questionnaire: Questionnaire, agency_type: str | None, lang: st
         sections=paper_form(questionnaire, agency_type, t.lang), title=tr(questionnaire.title, t.lang), version=questionnaire.version,
         agency_type=type_label, lang=t.lang, direction=t.direction, _=t, t=t,
     )
+
+
+def render_national_body(report: NationalReport) -> Markup:
+    t = Translator(report.language)
+    return Markup(_env.get_template("national_body.html").render(report=report, print=False, _=t, t=t))  # nosec B704
+
+
+def render_national(report: NationalReport) -> str:
+    t = Translator(report.language)
+    return _env.get_template("national.html").render(report=report, print=True, _=t, t=t)

@@ -33,8 +33,13 @@ def allowed(permission: str, ok, refused=403):
             for role in ROLES}
 
 
-def staff(ok):
-    return allowed("review", ok)
+def staff(ok, official=403, donor=403):
+    """`ok` for roles that may review; roles that may not get `official` or `donor`."""
+    result = allowed("review", ok)
+    for role in ROLES:
+        if result[role] == 403:
+            result[role] = donor if role == "donor" else official
+    return result
 
 
 def readers(ok):
@@ -60,6 +65,15 @@ MATRIX = {
     "offline.as_csv": [("GET", "/a/{token}/answers.csv", everyone(200))],
     "offline.import_workbook": [("GET", "/a/{draft_token}/import", everyone(200)), ("POST", "/a/{draft_token}/import", everyone(400)),
                                 ("GET", "/a/{token}/import", everyone(302)), ("POST", "/a/unknown-token-xxxxxxxxxxxxxxx/import", everyone(404))],
+    # National reports: staff build and publish them; a draft is for staff only (404 to others).
+    "national.index": [("GET", "/national/", staff(200))],
+    "national.new": [("GET", "/national/new?country=KE", staff(200))],
+    "national.create": [("POST", "/national/", staff(302))],
+    "national.show": [("GET", "/national/{national}", staff(200, official=404, donor=404) | {"anon": 404}),
+                      ("GET", "/national/not-an-id", everyone(404))],
+    "national.pdf": [("GET", "/national/{national}.pdf", staff(200, official=404, donor=404) | {"anon": 404})],
+    "national.xlsx": [("GET", "/national/{national}.xlsx", staff(200, official=404, donor=404) | {"anon": 404})],
+    "national.publish": [("POST", "/national/{national}/publish", staff(302))],
     "wizard.resume": [("GET", "/resume?link=/a/{token}/", everyone(302))],
     "wizard.overview": [("GET", "/a/{token}/", everyone(200)), ("GET", "/a/unknown-token-xxxxxxxxxxxxxxx/", everyone(404))],
     "wizard.section": [("GET", "/a/{draft_token}/section/profile", everyone(200)), ("GET", "/a/{token}/section/profile", everyone(302)),
@@ -118,8 +132,11 @@ def world(app, people, questionnaire):
         from webapp.core.models import Assessment
 
         agency = db.session.get(Assessment, published).agency_id
+        from webapp.national import service as national
+
+        draft_national = national.create("KE", [published], None).id
     return {"token": token, "published": published, "draft_token": draft_token,
-            "draft": assessment_id(app, draft_token), "agency": agency}
+            "draft": assessment_id(app, draft_token), "agency": agency, "national": draft_national}
 
 
 def client_for(app, role, people):

@@ -269,6 +269,31 @@ def _import_into(link: str, imported) -> None:
         click.echo(f"Saved {len(values)} answer(s) into {assessment.reference}.")
 
 
+@main.command()
+@click.option("--country", required=True, help="ISO 3166 alpha-2 code of the country.")
+@click.option("--lang", type=click.Choice(list(LANGUAGES)), default="en", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Where to write the report (.pdf or .html).")
+def national(country: str, lang: str, output: str) -> None:
+    """The national report of a country, from the latest submitted assessment of each agency."""
+    from reports.national import AgencyInput, build_national
+    from reports.render import render_national
+    from webapp import create_app
+    from webapp.national import service
+
+    app = create_app()
+    with app.app_context():
+        rows = service.submitted_in(country.upper())
+        if not rows:
+            raise click.ClickException(f"No agency of {country.upper()} has submitted an assessment.")
+        latest = service.latest_of_each(rows)
+        inputs = [AgencyInput(agency.name or "", agency.agency_type or "", a.reference, a.submitted_at.date(), a.answer_values())
+                  for a, agency in rows if a.id in latest and a.submitted_at]
+        report = build_national(app.extensions["tna.questionnaire"], app.extensions["tna.catalogue"], country.upper(), inputs, lang)
+    html = render_national(report)
+    Path(output).write_bytes(html.encode() if output.lower().endswith((".html", ".htm")) else render_pdf(html))
+    click.echo(f"Wrote {output} ({len(inputs)} agencies).")
+
+
 @main.command("demo-data")
 def demo_data() -> None:
     """Seed the demo portfolio (local development on the embedded database only)."""
@@ -291,7 +316,8 @@ def demo_data() -> None:
             reviewer = accounts.create_user(DEMO_USERS[1][0], DEMO_USERS[1][1], "ta", DEMO_PASSWORD)
         made = demo.seed(app.extensions["tna.questionnaire"], app.extensions["tna.catalogue"], reviewer)
         db.session.commit()
-    click.echo(f"Demo portfolio: {made} published assessments of {made // 2} agencies \"(demo)\" in {len(demo.COUNTRIES)} countries.")
+    click.echo(f"Demo portfolio: {made} published assessments of {made // 2} agencies \"(demo)\" in {len(demo.COUNTRIES)} countries, "
+               "and a published national report of Kenya.")
 
 
 @main.command("db-upgrade")

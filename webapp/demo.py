@@ -135,4 +135,11 @@ def seed(questionnaire: Questionnaire, catalogue: Catalogue, reviewer: User) -> 
                 assessment.updated_at = assessment.published_at
                 made += 1
             db.session.commit()
+    # A published national report of the country with the most agencies.
+    from webapp.national import service as national
+
+    country = max(COUNTRIES, key=lambda c: len(COUNTRIES[c]))
+    record = national.create(country, sorted(national.latest_of_each(national.submitted_in(country))), reviewer)
+    if record is not None:
+        national.publish(record, reviewer)
     return made

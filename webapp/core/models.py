@@ -335,3 +335,22 @@ class Training(db.Model):
     note: Mapped[str | None] = mapped_column(String(2000))
     recorded_by: Mapped[str | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class NationalReport(db.Model):
+    """A national report: the assessments of one country's agencies that a TA officer chose."""
+
+    __tablename__ = "national_report"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    assessment_ids: Mapped[list[str]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    created_by: Mapped[str | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    published_by: Mapped[str | None] = mapped_column(ForeignKey("user_account.id"))
+    published_at: Mapped[dt.datetime | None] = mapped_column()
+
+    @property
+    def reference(self) -> str:
+        return f"NAT-{self.country}-" + self.id.replace("-", "")[:6].upper()

@@ -46,8 +46,15 @@ def index():
         published=portfolio.published(filters), labels=_labels(lang), regions=region_names(lang),
         years=portfolio.years(), sections=questionnaire().sections, min_agencies=portfolio.MIN_AGENCIES,
         types_shown=sorted({g for g, _ in by_type}), countries_shown=sorted({g for g, _ in by_country}),
-        **_trends(filters),
+        **_trends(filters), national=_published_national(),
     )
+
+
+def _published_national():
+    from webapp.core.models import NationalReport
+
+    return db.session.scalars(db.select(NationalReport).where(NationalReport.status == "published")
+                              .order_by(NationalReport.published_at.desc())).all()
 
 
 TREND_GROUPS = ("", "region", "agency_type")

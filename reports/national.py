@@ -1,0 +1,207 @@
+"""The national report: one country's agencies together.
+
+It shows which agencies took part and which kinds are missing, each agency's level by section,
+the gaps that several agencies share, where agencies answer a fact about the country
+differently, and one national training plan in which a part needed by several agencies is
+joint training.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from questionnaires import Questionnaire, tr
+from questionnaires.answers import is_empty
+from questionnaires.scoring import score
+
+from .build import answer_text
+from .catalogue import AUDIENCE_LABELS, Catalogue
+from .i18n import Translator, country_names
+from .recommend import find_gaps, recommend
+
+# An estimate of people to train: one course of this many for every STAFF_PER_COURSE staff of
+# each agency that needs the part (never more than its staff). Stated in the report.
+COURSE_SIZE = 25
+STAFF_PER_COURSE = 500
+# Cooperation gaps that the Framework for Action's cooperation table addresses.
+COOPERATION_TABLE = ("framework-for-action", "table-cooperation")
+ASSESSMENT_GUIDE = ("assessment-guide", "comprehensive-assessment")
+
+
+@dataclass(frozen=True)
+class AgencyInput:
+    name: str
+    agency_type: str
+    reference: str
+    date: dt.date
+    answers: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    name: str
+    agency_type: str
+    reference: str
+    date: dt.date
+    coverage: float
+    levels: tuple[float | None, ...]  # by section; None: not enough information
+    asked: tuple[bool, ...]  # by section: whether the section is in the agency's mandate
+
+
+@dataclass(frozen=True)
+class SharedGap:
+    topic_id: str
+    topic: str
+    section: str
+    agencies: tuple[tuple[str, float], ...]  # (agency, level)
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    question: str
+    answers: tuple[tuple[str, str], ...]  # (agency, answer as read)
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    resource: str
+    part: str
+    agencies: tuple[str, ...]
+    audiences: tuple[str, ...]
+    people: int | None  # None when no agency gave its staff size
+    joint: bool
+    priority: str
+
+
+@dataclass(frozen=True)
+class NationalAdvice:
+    resource: str
+    part: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class NationalReport:
+    country: str
+    language: str
+    direction: str
+    date: dt.date
+    reference: str
+    status: str
+    sections: tuple[str, ...]
+    agencies: tuple[AgencyRow, ...]
+    missing_types: tuple[str, ...]
+    shared_gaps: tuple[SharedGap, ...]
+    disagreements: tuple[Disagreement, ...]
+    plan: tuple[PlanRow, ...]
+    advice: tuple[NationalAdvice, ...]
+    levels: dict[int, str] = field(default_factory=dict)
+
+
+def _people(staff: Any) -> int | None:
+    if not isinstance(staff, int) or staff <= 0:
+        return None
+    return min(staff, COURSE_SIZE * math.ceil(staff / STAFF_PER_COURSE))
+
+
+def build_national(
+    questionnaire: Questionnaire, catalogue: Catalogue, country: str, agencies: list[AgencyInput], lang: str,
+    reference: str = "", status: str = "", date: dt.date | None = None,
+) -> NationalReport:
+    t = Translator(lang)
+    lang = t.lang
+    types = {o.id: tr(o.label, lang) for o in questionnaire.agency_types()}
+    sections = list(questionnaire.sections)
+    rows: list[AgencyRow] = []
+    gaps_by_topic: dict[str, list[tuple[str, float]]] = {}
+    plan: dict[tuple[str, str], dict[str, Any]] = {}
+    order = {"high": 0, "medium": 1, "low": 2}
+    for agency in agencies:
+        scores = score(questionnaire, agency.answers)
+        mandate = {s.id for s in questionnaire.applicable_sections(agency.answers)}
+        overall = scores.overall
+        rows.append(AgencyRow(
+            agency.name, types.get(agency.agency_type, agency.agency_type), agency.reference, agency.date,
+            overall.coverage if overall else 0.0,
+            tuple(scores.sections[s.id].shown_level if s.id in scores.sections else None for s in sections),
+            tuple(s.id in mandate for s in sections),
+        ))
+        for gap in find_gaps(questionnaire, scores, agency.answers):
+            if gap.score.shown_level is not None:
+                gaps_by_topic.setdefault(gap.topic.id, []).append((agency.name, gap.score.shown_level))
+        for rec in recommend(questionnaire, catalogue, scores, agency.answers):
+            entry = plan.setdefault((rec.resource.id, rec.part.id), {"agencies": [], "audiences": set(), "people": [], "priority": "low"})
+            entry["agencies"].append(agency.name)
+            entry["audiences"].update(rec.part.audiences)
+            entry["people"].append(_people(agency.answers.get("staff_size")))
+            if order[rec.priority] < order[entry["priority"]]:
+                entry["priority"] = rec.priority
+    topic_section = {q.topic: s.id for s in sections for q in s.questions if q.topic}
+    section_titles = {s.id: tr(s.title, lang) for s in sections}
+    shared = tuple(sorted(
+        (SharedGap(tid, tr(questionnaire.topic(tid).title, lang), section_titles.get(topic_section.get(tid, ""), ""), tuple(names))
+         for tid, names in gaps_by_topic.items() if len(names) >= 2),
+        key=lambda g: (-len(g.agencies), g.topic),
+    ))
+    disagreements = []
+    asked = {a.name: {q.id for q in questionnaire.visible_questions(a.answers)} for a in agencies}
+    for question in questionnaire.all_questions():
+        if not question.national:
+            continue
+        given = [(a.name, a.answers[question.id]) for a in agencies
+                 if question.id in asked[a.name] and not is_empty(a.answers.get(question.id))
+                 and a.answers.get(question.id) not in ("dont-know", ["dont-know"])]
+        if len({repr(v) for _n, v in given}) > 1:
+            disagreements.append(Disagreement(tr(question.text, lang), tuple((n, answer_text(question, v, lang)) for n, v in given)))
+    plan_rows = []
+    for (resource_id, part_id), entry in sorted(plan.items(), key=lambda kv: (order[kv[1]["priority"]], -len(kv[1]["agencies"]), kv[0])):
+        resource = catalogue.resource(resource_id)
+        part = next(p for p in resource.parts if p.id == part_id)
+        people = [p for p in entry["people"] if p is not None]
+        plan_rows.append(PlanRow(
+            tr(resource.title, lang), tr(part.title, lang), tuple(entry["agencies"]),
+            tuple(tr(AUDIENCE_LABELS[a], lang) for a in sorted(entry["audiences"]) if a in AUDIENCE_LABELS),
+            sum(people) if people else None, len(entry["agencies"]) >= 2, entry["priority"],
+        ))
+    present = {a.agency_type for a in agencies}
+    missing = tuple(label for type_id, label in types.items() if type_id not in present)
+    return NationalReport(
+        country=country_names(lang).get(country, country), language=lang, direction=t.direction, date=date or dt.date.today(),
+        reference=reference, status=status, sections=tuple(section_titles[s.id] for s in sections), agencies=tuple(rows),
+        missing_types=missing, shared_gaps=shared, disagreements=tuple(disagreements), plan=tuple(plan_rows),
+        advice=_advice(catalogue, shared, missing, t), levels={k: tr(v, lang) for k, v in questionnaire.levels.items()},
+    )
+
+
+def _advice(catalogue: Catalogue, shared: tuple[SharedGap, ...], missing: tuple[str, ...], t: Translator) -> tuple[NationalAdvice, ...]:
+    """The Assessment Guide and the Framework for Action's cooperation table, when the shared
+    gaps call for them."""
+    advice = []
+    sections_hit = {g.section for g in shared}
+    if len(sections_hit) >= 3 or (shared and missing):
+        resource_id, part_id = ASSESSMENT_GUIDE
+        resource = catalogue.resource(resource_id)
+        part = next(p for p in resource.parts if p.id == part_id)
+        # "to conduct comprehensive assessments of domestic systems, to identify areas of technical
+        # assistance" (source document).
+        reason = t("Several agencies share gaps in %(count)s sections, and %(missing)s agency types did not take part. "
+                   "The guide assesses the whole national response, legislative, investigative, prosecutorial, judicial and administrative.",
+                   count=len(sections_hit), missing=len(missing))
+        advice.append(NationalAdvice(tr(resource.title, t.lang), tr(part.title, t.lang), reason))
+    resource_id, part_id = COOPERATION_TABLE
+    resource = catalogue.resource(resource_id)
+    part = next(p for p in resource.parts if p.id == part_id)
+    cooperation = [g for g in shared if g.topic_id in part.topics]
+    if cooperation:
+        names = sorted({name for g in cooperation for name, _ in g.agencies})
+        # "Four tables: ... cooperation (and coordination). Purpose: identify and address gaps in
+        # the response" (DOMAIN.md).
+        reason = t("%(count)s agencies share a gap in cooperation or coordination (%(topics)s). This table helps identify and "
+                   "address such gaps in the national response, and the agencies can work through it together.",
+                   count=len(names), topics=", ".join(g.topic for g in cooperation))
+        advice.append(NationalAdvice(tr(resource.title, t.lang), tr(part.title, t.lang), reason))
+    return tuple(advice)

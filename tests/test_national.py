@@ -1,0 +1,106 @@
+"""The national report: one country's agencies together."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from pypdf import PdfReader
+
+from tests.conftest import Browser
+from tests.helpers import PROFILE
+from tests.test_roles import assessment_id, sign_in, submitted_assessment
+
+
+def ghana(app, questionnaire):
+    """Three agencies of Ghana: two weak in the same places, and answers about national
+    coordination that disagree; and one agency of Togo."""
+    base = dict(PROFILE, country="GH", sea_interdiction_procedure="none")
+    tokens = {
+        "coast": submitted_assessment(app, questionnaire, dict(base, agency_name="Ghana Navy", coop_national="none")),
+        "immigration": submitted_assessment(app, questionnaire, dict(base, agency_name="Ghana Immigration Service",
+                                                                      agency_type="immigration", borders=["land", "sea"],
+                                                                      coop_national="body")),
+        "prosecution": submitted_assessment(app, questionnaire, dict(base, agency_name="Office of the Attorney-General",
+                                                                      agency_type="prosecution", borders=["none"],
+                                                                      coop_national="body")),
+        "togo": submitted_assessment(app, questionnaire, dict(base, country="TG", agency_name="Togo Navy")),
+    }
+    return {k: assessment_id(app, v) for k, v in tokens.items()}
+
+
+def test_a_ta_officer_builds_reviews_and_publishes_a_national_report(app, people, questionnaire, tmp_path):
+    ids = ghana(app, questionnaire)
+    ta = sign_in(app, people["ta"][0])
+    assert "Ghana" in ta.get("/national/").get_data(as_text=True)
+    choose = ta.get("/national/new?country=GH").get_data(as_text=True)
+    for key in ("coast", "immigration", "prosecution"):
+        assert re.search(rf'value="{ids[key]}" checked', choose)
+    assert ids["togo"] not in choose
+    # An assessment of another country cannot be slipped in.
+    ta.post("/national/", {"country": "GH", "assessment": [ids["coast"], ids["togo"]]}, status=302)
+    assert "Choose at least one submitted assessment of this country" in ta.get("/national/new?country=GH").get_data(as_text=True)
+    response = ta.post("/national/", {"country": "GH", "assessment": [ids["coast"], ids["immigration"], ids["prosecution"]]}, status=302)
+    report_url = response.headers["Location"]
+    page = ta.get(report_url).get_data(as_text=True)
+    assert "Ghana Navy" in page and "Office of the Attorney-General" in page
+    assert "No assessment from these types of agency:" in page and "Customs" in page
+    assert "How do national agencies coordinate their work against smuggling?" in page
+    assert "Joint training" in page
+    report_id = report_url.rsplit("/", 1)[1]
+
+    pdf = ta.get(f"/national/{report_id}.pdf").data
+    text = re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    for part in ("Agencies covered", "Capacity by agency and section", "Gaps shared by several agencies",
+                 "Different answers about the same national fact", "National training plan", "not asked", "Page 2 of"):
+        assert part in text, part
+    assert "Ghana Navy" in text and "They do not" in text
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(ta.get(f"/national/{report_id}.xlsx").data))
+    assert book.sheetnames == ["Matrix", "Plan"] and book["Matrix"]["B1"].value
+
+    # Before publication only staff read it; after, donors and the officials of included agencies.
+    donor = sign_in(app, people["donor"][0])
+    donor.get(f"/national/{report_id}", status=404)
+    ta.get(report_url)
+    ta.post(f"/national/{report_id}/publish", {}, status=302)
+    assert "Ghana" in donor.get("/portfolio/").get_data(as_text=True)
+    donor.get(f"/national/{report_id}")
+    with app.app_context():
+        from webapp.core.db import db
+        from webapp.core.models import Assessment, AuditEvent, User
+
+        official = db.session.get(User, people["official"][1])
+        official.agency_id = db.session.get(Assessment, ids["coast"]).agency_id
+        db.session.commit()
+        actions = [e.action for e in db.session.scalars(db.select(AuditEvent))]
+        assert "national report created" in actions and "national report published" in actions
+    sign_in(app, people["official"][0]).get(f"/national/{report_id}")
+    sign_in(app, people["other_official"][0]).get(f"/national/{report_id}", status=404)
+    Browser(app.test_client()).get(f"/national/{report_id}", status=404)
+
+
+def test_shared_gaps_and_disagreements_on_three_agencies(questionnaire, catalogue):
+    from reports.national import AgencyInput, build_national
+    from tests.helpers import answer_all
+
+    weak = dict(PROFILE, country="GH", coop_national="none", coop_contacts="none")
+    agencies = [
+        AgencyInput("A", "coast-guard", "TNA-A", __import__("datetime").date(2026, 1, 1), answer_all(questionnaire, weak)),
+        AgencyInput("B", "coast-guard", "TNA-B", __import__("datetime").date(2026, 1, 2),
+                    answer_all(questionnaire, dict(weak, agency_name="B", coop_national="joint"))),
+        AgencyInput("C", "training-academy", "TNA-C", __import__("datetime").date(2026, 1, 3),
+                    answer_all(questionnaire, dict(weak, agency_name="C", agency_type="training-academy", borders=["none"]))),
+    ]
+    report = build_national(questionnaire, catalogue, "GH", agencies, "fr")
+    assert report.country == "Ghana"
+    contacts = next(g for g in report.shared_gaps if g.topic_id == "cooperation.direct-channels")
+    assert [name for name, _level in contacts.agencies] == ["A", "B"]
+    coordination = next(d for d in report.disagreements if "coordonnent" in d.question)
+    assert [name for name, _answer in coordination.answers] == ["A", "B"]
+    assert any(row.joint and set(row.agencies) >= {"A", "B"} for row in report.plan)
+    assert all(row.people is not None for row in report.plan)  # every agency gave its staff size
+    assert any("Tableau sur la coopération" in a.part for a in report.advice)
+    academy = report.agencies[2]
+    assert academy.asked.count(True) == 1  # a training academy is asked only about training

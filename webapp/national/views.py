@@ -1,0 +1,120 @@
+"""National reports: chosen and published by TA officers, read by donors and by officials of
+the agencies included once published."""
+
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from reports.render import render_national, render_national_body, render_pdf
+from webapp.core.db import db
+from webapp.core.definitions import catalogue, questionnaire
+from webapp.core.exports import safe_cell
+from webapp.core.i18n import current_language
+from webapp.core.models import NationalReport as NationalRecord
+from webapp.core.roles import can, permission_required
+from webapp.national import service
+
+bp = Blueprint("national", __name__, url_prefix="/national")
+
+
+def _record(report_id: str) -> NationalRecord:
+    """The report, if this person may read it: TA officers always; once published, donors and
+    the officials of an agency it includes. Anyone else gets a 404 (or the sign-in page)."""
+    record = db.session.get(NationalRecord, report_id) if len(report_id) <= 36 else None
+    if record is None:
+        abort(404)
+    if can("review"):
+        return record
+    published = record.status == "published"
+    if published and can("read-portfolio"):
+        return record
+    if published and can("assess") and current_user.agency_id in {agency.id for _a, agency in service.included(record)}:
+        return record
+    abort(404)
+
+
+def _built(record: NationalRecord):
+    status = _("Published") if record.status == "published" else _("Draft: not yet published")
+    return service.build(record, questionnaire(), catalogue(), current_language(), status)
+
+
+@bp.get("/")
+@permission_required("review")
+def index():
+    reports = db.session.scalars(db.select(NationalRecord).order_by(NationalRecord.created_at.desc())).all()
+    return render_template("national/index.html", reports=reports, countries=service.countries())
+
+
+@bp.get("/new")
+@permission_required("review")
+def new():
+    country = request.args.get("country", "")[:2]
+    rows = service.submitted_in(country)
+    if not rows:
+        flash(_("No agency of this country has submitted an assessment yet."), "error")
+        return redirect(url_for("national.index"))
+    return render_template("national/new.html", country=country, rows=rows, chosen=service.latest_of_each(rows))
+
+
+@bp.post("/")
+@permission_required("review")
+def create():
+    country = request.form.get("country", "")[:2]
+    record = service.create(country, request.form.getlist("assessment")[:500], current_user)
+    if record is None:
+        flash(_("Choose at least one submitted assessment of this country."), "error")
+        return redirect(url_for("national.new", country=country))
+    return redirect(url_for("national.show", report_id=record.id))
+
+
+@bp.get("/<report_id>")
+def show(report_id: str):
+    record = _record(report_id)
+    report = _built(record)
+    return render_template("national/show.html", record=record, body=render_national_body(report), can_publish=can("review"))
+
+
+@bp.get("/<report_id>.pdf")
+def pdf(report_id: str):
+    record = _record(report_id)
+    data = render_pdf(render_national(_built(record)))
+    return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{record.reference}.pdf"'})
+
+
+@bp.get("/<report_id>.xlsx")
+def xlsx(report_id: str):
+    """The matrix and the plan, as a workbook."""
+    from openpyxl import Workbook
+
+    record = _record(report_id)
+    report = _built(record)
+    book = Workbook()
+    matrix = book.active
+    matrix.title = _("Matrix")[:31]
+    matrix.append([_("Section")] + [safe_cell(a.name) for a in report.agencies])
+    for i, title in enumerate(report.sections):
+        matrix.append([title] + [(a.levels[i] if a.asked[i] else _("not asked")) if a.levels[i] is not None or not a.asked[i]
+                                 else _("not enough information") for a in report.agencies])
+    plan = book.create_sheet(_("Plan")[:31])
+    plan.append([_("Resource"), _("Part"), _("Agencies"), _("Audience"), _("People to train"), _("Joint training")])
+    for row in report.plan:
+        plan.append([row.resource, row.part, safe_cell("; ".join(row.agencies)), ", ".join(row.audiences), row.people,
+                     _("yes") if row.joint else _("no")])
+    out = io.BytesIO()
+    book.save(out)
+    return Response(out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{record.reference}.xlsx"'})
+
+
+@bp.post("/<report_id>/publish")
+@permission_required("review")
+def publish(report_id: str):
+    record = _record(report_id)
+    if record.status != "published":
+        service.publish(record, current_user)
+        flash(_("The national report is published. Donors and the agencies included can read it."), "success")
+    return redirect(url_for("national.show", report_id=record.id))
