@@ -60,6 +60,7 @@ audit: $(STAMP)
 bench: $(STAMP) $(MO_FILES)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/portfolio.py
+	$(BIN)/python bench/national.py
 
 test: check-system $(STAMP) $(MO_FILES) lint
 	$(BIN)/python -m pytest -q
