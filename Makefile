@@ -63,7 +63,7 @@ bench: $(STAMP) $(MO_FILES)
 	$(BIN)/python bench/national.py
 
 test: check-system $(STAMP) $(MO_FILES) lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 	@scripts/test-postgres.sh $(BIN)/python
 
 # ruff on everything; mypy in strict mode on the engine (questionnaires/ and reports/).

@@ -4,6 +4,7 @@
 # When PostgreSQL is not available, says so plainly and skips.
 set -euo pipefail
 PYTHON=${1:-.venv/bin/python}
+PARALLEL=()
 
 if [ -z "${TEST_DATABASE_URL:-}" ]; then
   if ! command -v pg_ctlcluster >/dev/null 2>&1; then
@@ -30,9 +31,15 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
 SELECT 'CREATE ROLE tna_test LOGIN PASSWORD ''tna_test''' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'tna_test')\gexec
 DROP DATABASE IF EXISTS tna_test;
 CREATE DATABASE tna_test OWNER tna_test;
+DROP DATABASE IF EXISTS tna_test_gw0;
+CREATE DATABASE tna_test_gw0 OWNER tna_test;
+DROP DATABASE IF EXISTS tna_test_gw1;
+CREATE DATABASE tna_test_gw1 OWNER tna_test;
 SQL
   export TEST_DATABASE_URL="postgresql+psycopg://tna_test:tna_test@127.0.0.1:$port/tna_test"
+  # Two workers, one database each (tests/conftest.py names them).
+  PARALLEL=(-n 2 --dist loadfile)
 fi
 
 echo "Running the test suite again on PostgreSQL (the browser tests ran in the first pass)"
-"$PYTHON" -m pytest -q --ignore=tests/browser "${@:2}"
+"$PYTHON" -m pytest -q --ignore=tests/browser "${PARALLEL[@]}" "${@:2}"

@@ -13,6 +13,16 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def pytest_configure(config):
+    """With several workers (pytest-xdist), each worker has its own PostgreSQL database, named
+    after the shared one with the worker's id (tna_test_gw0, ...): scripts/test-postgres.sh
+    creates them. SQLite needs nothing: every test has its own file."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("TEST_DATABASE_URL")
+    if worker and url:
+        os.environ["TEST_DATABASE_URL"] = f"{url}_{worker}"
+
+
 @pytest.fixture(scope="session")
 def definitions():
     return load_definitions()
