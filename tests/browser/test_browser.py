@@ -225,6 +225,19 @@ def test_accessibility_of_the_role_pages(new_context, questionnaire, answers):
     check_accessibility(page, "review of one assessment")
     go(page, "text=Mark as reviewed")
     go(page, "text=Publish the report")
+    go(page, "text=This agency's plan and training delivered")
+    check_accessibility(page, "agency page with the plan")
+    shoot(page, "agency")
+    go(page, "button:has-text(\"Record training\")")  # sent empty: every problem is listed
+    check_accessibility(page, "training form with errors")
+    assert_focused(page, "error-summary")
+    page.goto("/national/")
+    check_accessibility(page, "national reports")
+    go(page, "text=Choose the assessments")
+    check_accessibility(page, "choosing a national report's assessments")
+    go(page, "text=Build the national report")
+    check_accessibility(page, "national report")
+    shoot(page, "national-report")
     go(page, "text=Sign out")
 
     sign_in(page, "donor")
@@ -238,6 +251,10 @@ def test_accessibility_of_the_role_pages(new_context, questionnaire, answers):
     sign_in(page, "admin")
     page.goto("/admin/users")
     check_accessibility(page, "people and invitations")
+
+    official.goto(official.url.replace("/report", "/"))
+    official.goto("/")
+    check_accessibility(official, "start page with offline and repeat")
 
 
 def test_a_follow_up_question_appears_as_soon_as_its_condition_is_met(page, questionnaire, answers):
