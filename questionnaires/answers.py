@@ -10,7 +10,6 @@ from typing import Any
 from functools import lru_cache
 from pathlib import Path
 
-import pycountry
 
 
 
@@ -60,10 +59,3 @@ def country_codes() -> dict[str, str]:
     from .yamlio import load_yaml
 
     return {str(code): str(name) for code, name in load_yaml(UN_STATES_FILE).items()}
-
-
-def country_name(code: str) -> str:
-    if code in country_codes():
-        return country_codes()[code]
-    country = pycountry.countries.get(alpha_2=code) if code else None
-    return getattr(country, "common_name", country.name) if country else code

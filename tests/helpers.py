@@ -47,6 +47,21 @@ def form_data(section: Section, answers: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def five_changes(questionnaire: Questionnaire, answers: dict[str, Any]) -> dict[str, str]:
+    """Five scored single-choice answers raised to the best level, as an official would on a
+    second assessment."""
+    changes: dict[str, str] = {}
+    for question in questionnaire.all_questions():
+        if len(changes) == 5:
+            break
+        if question.scored and question.type == "single" and question.id in answers:
+            best = max((o for o in question.choices() if o.level is not None), key=lambda o: o.level or 0)
+            if answers[question.id] != best.id:
+                changes[question.id] = best.id
+    assert len(changes) == 5, "the answers leave fewer than five questions to improve"
+    return changes
+
+
 def answer_all(questionnaire: Questionnaire, chosen: dict[str, Any]) -> dict[str, Any]:
     """Every visible question answered: chosen values, else defaults."""
     answers = dict(chosen)

@@ -213,7 +213,11 @@ def test_answers_as_json_and_csv_and_the_json_makes_the_same_report(app, questio
     row = next(r for r in data["shown"] if r["question"] == "country")
     assert row["value"] == "KE" and row["text"] == "Kenya"
     csv_text = browser.get(f"/a/{token}/answers.csv").get_data(as_text=True)
-    assert '"country","In which country is your agency?"' in csv_text or '"country"' in csv_text
+    import csv
+
+    rows = {r["question"]: r for r in csv.DictReader(io.StringIO(csv_text))}
+    assert rows["country"]["value"] == "KE" and rows["country"]["text"] == "Kenya"
+    assert rows["borders"]["value"] in ("land; sea", "sea; land") and rows["staff_size"]["value"] == str(expected["staff_size"])
     path = tmp_path / "answers.json"
     path.write_text(json.dumps(data))
     result = CliRunner().invoke(main, ["report", str(path), "--format", "json"])
@@ -237,7 +241,7 @@ def test_the_blank_questionnaire_on_paper(app, questionnaire):
     assert "Page 2 of" in flat and "Contents" in flat
     # A forensic laboratory is not asked about the sea at all.
     lab = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(browser.get("/blank.pdf?agency_type=forensic-laboratory&lang=fr").data)).pages)
-    assert "[sea_interdiction_procedure]" not in lab and "Questionnaire vierge" in lab or "[forensic" in lab.replace("\n", "")
+    assert "[sea_interdiction_procedure]" not in lab and "Questionnaire vierge" in lab
     browser.get("/blank.pdf?agency_type=not-a-type", status=404)
 
 
@@ -283,8 +287,6 @@ def test_json_out_and_back_in_gives_the_same_stored_answers(app, questionnaire, 
     assert result.exit_code == 0, result.output
     assert stored(app, fresh) == expected
     # Into a draft that already has other answers: nothing is overwritten silently.
-    again = CliRunner().invoke(main, ["import", str(path).replace("answers.json", "changed.json"), "--link", f"/a/{fresh}/"])
-    assert again.exit_code != 0
     changed = json.loads(path.read_text())
     changed["answers"]["agency_name"] = "Another name"
     (tmp_path / "changed.json").write_text(json.dumps(changed))

@@ -140,8 +140,7 @@ def _stored_report(reference: str, audience: str, language: str | None):
         found = db.session.scalars(query.limit(2)).all()
         if len(found) != 1:
             raise click.ClickException(f"No single assessment has the reference or id {reference!r}.")
-        with app.test_request_context():
-            return report_for(found[0], language or found[0].language or "en", audience)  # type: ignore[arg-type]
+        return report_for(found[0], language or found[0].language or "en", audience)  # type: ignore[arg-type]
 
 
 def _read_answers(path: str, data: object, questionnaire) -> tuple[dict, dict]:
@@ -252,7 +251,7 @@ def _import_into(link: str, imported) -> None:
 
     match = TOKEN_IN_LINK.search(link[-200:])
     app = create_app()
-    with app.app_context(), app.test_request_context():
+    with app.app_context():
         assessment = store.find_by_token(match.group(1)) if match else None
         if assessment is None:
             raise click.ClickException("This link does not open an assessment.")

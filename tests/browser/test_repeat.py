@@ -9,7 +9,7 @@ import re
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_browser import check_accessibility, start
 from tests.browser.wizard import go
-from tests.helpers import PROFILE, answer_all
+from tests.helpers import PROFILE, answer_all, five_changes
 
 
 class Counter:
@@ -85,19 +85,6 @@ def test_repeat_an_assessment_with_five_changed_answers(new_context, questionnai
     for path in (check_path, page_path):
         assert path["clicks"] * 2.5 <= first_clicks, figures
     assert page_path["pages"] <= first_pages, figures
-
-
-def five_changes(questionnaire, answers) -> dict[str, str]:
-    """Five scored answers raised to the best level."""
-    changes = {}
-    for question in questionnaire.all_questions():
-        if len(changes) == 5:
-            break
-        if question.scored and question.type == "single" and question.id in answers:
-            best = max((o for o in question.choices() if o.level is not None), key=lambda o: o.level)
-            if answers[question.id] != best.id:
-                changes[question.id] = best.id
-    return changes
 
 
 def begin_repeat(new_context, link):

@@ -28,3 +28,29 @@ def csv_text(header: list[str], rows: list[list]) -> str:
     for row in rows:
         writer.writerow([safe_cell(v) for v in row])
     return out.getvalue()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_bytes(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
+    """A workbook of (title, header, rows) sheets, every cell safe to open."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, header, rows in sheets:
+        sheet = book.create_sheet(title[:31])
+        sheet.append([safe_cell(h) for h in header])
+        for row in rows:
+            sheet.append([safe_cell(v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def download(data: bytes | str, mimetype: str, filename: str):
+    """A file to save, never shown in the browser."""
+    from flask import Response
+
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -3,16 +3,14 @@ the agencies included once published."""
 
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from reports.render import render_national, render_national_body, render_pdf
 from webapp.core.db import db
 from webapp.core.definitions import catalogue, questionnaire
-from webapp.core.exports import safe_cell
+from webapp.core.exports import XLSX, download, xlsx_bytes
 from webapp.core.i18n import current_language
 from webapp.core.models import NationalReport as NationalRecord
 from webapp.core.roles import can, permission_required
@@ -81,33 +79,28 @@ def show(report_id: str):
 @bp.get("/<report_id>.pdf")
 def pdf(report_id: str):
     record = _record(report_id)
-    data = render_pdf(render_national(_built(record)))
-    return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{record.reference}.pdf"'})
+    return download(render_pdf(render_national(_built(record))), "application/pdf", f"{record.reference}.pdf")
 
 
 @bp.get("/<report_id>.xlsx")
 def xlsx(report_id: str):
     """The matrix and the plan, as a workbook."""
-    from openpyxl import Workbook
-
     record = _record(report_id)
     report = _built(record)
-    book = Workbook()
-    matrix = book.active
-    matrix.title = _("Matrix")[:31]
-    matrix.append([_("Section")] + [safe_cell(a.name) for a in report.agencies])
-    for i, title in enumerate(report.sections):
-        matrix.append([title] + [(a.levels[i] if a.asked[i] else _("not asked")) if a.levels[i] is not None or not a.asked[i]
-                                 else _("not enough information") for a in report.agencies])
-    plan = book.create_sheet(_("Plan")[:31])
-    plan.append([_("Resource"), _("Part"), _("Agencies"), _("Audience"), _("People to train"), _("Joint training")])
-    for row in report.plan:
-        plan.append([row.resource, row.part, safe_cell("; ".join(row.agencies)), ", ".join(row.audiences), row.people,
-                     _("yes") if row.joint else _("no")])
-    out = io.BytesIO()
-    book.save(out)
-    return Response(out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{record.reference}.xlsx"'})
+
+    def level(agency, i: int):
+        if not agency.asked[i]:
+            return _("not asked")
+        return agency.levels[i] if agency.levels[i] is not None else _("not enough information")
+
+    matrix = [[title] + [level(a, i) for a in report.agencies] for i, title in enumerate(report.sections)]
+    plan = [[row.resource, row.part, "; ".join(row.agencies), ", ".join(row.audiences), row.people,
+             _("yes") if row.joint else _("no")] for row in report.plan]
+    data = xlsx_bytes([
+        (_("Matrix"), [_("Section")] + [a.name for a in report.agencies], matrix),
+        (_("Plan"), [_("Resource"), _("Part"), _("Agencies"), _("Audience"), _("People to train"), _("Joint training")], plan),
+    ])
+    return download(data, XLSX, f"{record.reference}.xlsx")
 
 
 @bp.post("/<report_id>/publish")

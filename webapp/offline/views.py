@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from reports.i18n import LANGUAGES
@@ -12,12 +12,11 @@ from reports.render import render_blank, render_pdf
 from reports.workbook import WorkbookError, read_workbook, write_workbook
 from webapp.core import store
 from webapp.core.definitions import questionnaire
+from webapp.core.exports import XLSX, download
 from webapp.core.i18n import current_language
 from webapp.offline.answers import answers_csv, answers_json
 
 bp = Blueprint("offline", __name__)
-UPLOAD_LIMIT = 2 * 1024 * 1024
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _choice() -> tuple[str | None, str]:
@@ -29,21 +28,17 @@ def _choice() -> tuple[str | None, str]:
     return agency_type, lang if lang in LANGUAGES else current_language()
 
 
-def _download(data: bytes, mimetype: str, filename: str) -> Response:
-    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
 @bp.get("/blank.pdf")
 def blank_pdf():
     agency_type, lang = _choice()
     pdf = render_pdf(render_blank(questionnaire(), agency_type, lang))
-    return _download(pdf, "application/pdf", f"questionnaire-{agency_type or 'all'}-{lang}.pdf")
+    return download(pdf, "application/pdf", f"questionnaire-{agency_type or 'all'}-{lang}.pdf")
 
 
 @bp.get("/workbook.xlsx")
 def blank_workbook():
     agency_type, lang = _choice()
-    return _download(write_workbook(questionnaire(), agency_type, lang), XLSX, f"questionnaire-{agency_type or 'all'}-{lang}.xlsx")
+    return download(write_workbook(questionnaire(), agency_type, lang), XLSX, f"questionnaire-{agency_type or 'all'}-{lang}.xlsx")
 
 
 @bp.get("/a/<token>/workbook.xlsx")
@@ -52,20 +47,20 @@ def workbook(token: str):
     answers = assessment.answer_values()
     lang = request.args.get("lang") if request.args.get("lang") in LANGUAGES else assessment.language
     data = write_workbook(questionnaire(), answers.get("agency_type"), lang, answers, assessment.reference, assessment.version)
-    return _download(data, XLSX, f"{assessment.reference}.xlsx")
+    return download(data, XLSX, f"{assessment.reference}.xlsx")
 
 
 @bp.get("/a/<token>/answers.json")
 def as_json(token: str):
     assessment = store.get_by_token(token)
     text = json.dumps(answers_json(assessment, questionnaire()), ensure_ascii=False, indent=2)
-    return _download(text.encode(), "application/json", f"{assessment.reference}-answers.json")
+    return download(text.encode(), "application/json", f"{assessment.reference}-answers.json")
 
 
 @bp.get("/a/<token>/answers.csv")
 def as_csv(token: str):
     assessment = store.get_by_token(token)
-    return _download(answers_csv(assessment, questionnaire(), current_language()).encode(), "text/csv",
+    return download(answers_csv(assessment, questionnaire(), current_language()).encode(), "text/csv",
                      f"{assessment.reference}-answers.csv")
 
 
@@ -78,11 +73,10 @@ def import_workbook(token: str):
         return redirect(url_for("wizard.check", token=token))
     if request.method == "GET":
         return render_template("offline/import.html", assessment=assessment)
-    request.max_content_length = UPLOAD_LIMIT
     upload = request.files.get("workbook")
     if upload is None or not upload.filename:
         return render_template("offline/import.html", assessment=assessment, error=_("Choose the filled workbook (.xlsx) to upload.")), 400
-    data = upload.read(UPLOAD_LIMIT + 1)
+    data = upload.read()
     lang = current_language()
     try:
         imported, problems = read_workbook(data, questionnaire(), lang)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import io
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 
 from questionnaires import tr
 from reports.regions import region_names
 from reports.render import render_body
 from webapp.core.db import db
-from webapp.core.exports import csv_text, safe_cell
+from webapp.core.exports import XLSX, csv_text, download, xlsx_bytes
 from webapp.core.definitions import catalogue, questionnaire
 from webapp.core.i18n import current_language
 from webapp.core.models import Assessment
@@ -106,34 +105,18 @@ def _table(name: str, filters, lang: str) -> tuple[list[str], list[list]]:
     abort(404)
 
 
-def _csv(header: list[str], rows: list[list], filename: str) -> Response:
-    return Response(csv_text(header, rows), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
 @bp.get("/export/<name>.csv")
 @permission_required("read-portfolio")
 def export_csv(name: str):
     header, rows = _table(name, portfolio.parse_filters(request.args), current_language())
-    return _csv(header, rows, f"{name}.csv")
+    return download(csv_text(header, rows), "text/csv", f"{name}.csv")
 
 
 @bp.get("/export/<name>.xlsx")
 @permission_required("read-portfolio")
 def export_xlsx(name: str):
-    from openpyxl import Workbook
-
     header, rows = _table(name, portfolio.parse_filters(request.args), current_language())
-    book = Workbook()
-    sheet = book.active
-    sheet.title = name[:31]
-    sheet.append(header)
-    for row in rows:
-        sheet.append([safe_cell(v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return Response(out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+    return download(xlsx_bytes([(name, header, rows)]), XLSX, f"{name}.xlsx")
 
 
 @bp.get("/work-plan.csv")
@@ -152,7 +135,7 @@ def work_plan():
     ]
     header = [_("Agency"), _("Country"), _("Type of agency"), _("Reference"), _("Resource"), _("Part"),
               _("Priority"), _("Audience"), _("Changed by the reviewer")]
-    return _csv(header, rows, "work-plan.csv")
+    return download(csv_text(header, rows), "text/csv", "work-plan.csv")
 
 
 @bp.get("/report/<assessment_id>")
