@@ -3,19 +3,35 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+DEPS := $(VENV)/.locked-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test lint validate bench audit clean check-system translations
+.PHONY: run serve test lint lock validate bench audit clean check-system check-test-system translations
 
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-$(STAMP): pyproject.toml
-	@$(MAKE) --no-print-directory check-system
+# The virtualenv holds exactly the versions in requirements.lock, checked against their hashes;
+# the project itself is installed on top without touching them. `make lock` refreshes the lock.
+$(DEPS): requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip setuptools
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	@touch $(DEPS)
+
+$(STAMP): $(DEPS) pyproject.toml
+	$(BIN)/python -m pip install -qq --no-deps --no-build-isolation -e .
+	@$(BIN)/python -m pip check >/dev/null || { $(BIN)/python -m pip check; \
+	  echo "requirements.lock does not satisfy pyproject.toml: run 'make lock'."; exit 1; }
 	@touch $(STAMP)
+
+# Exact versions (with hashes) of every dependency, test tools and build backend included, within
+# the ranges of pyproject.toml. `make lock` moves all of them to the newest allowed releases;
+# `make lock LOCK_ARGS="--upgrade-package weasyprint"` moves one; `LOCK_ARGS=` only adds what a
+# changed pyproject.toml needs.
+LOCK_ARGS ?= --upgrade
+lock: $(DEPS)
+	$(BIN)/pip-compile --quiet $(LOCK_ARGS) --extra test --all-build-deps --generate-hashes --allow-unsafe \
+	  --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
 # Compiled translation catalogues, rebuilt whenever a .po file changes.
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(STAMP)
@@ -23,23 +39,13 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $
 
 translations: $(MO_FILES)
 
-# WeasyPrint needs Pango from the system, and fonts for Arabic, Cyrillic and CJK scripts.
-# Install them when we can (root on Debian/Ubuntu), or say plainly what is missing.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core fonts-noto-cjk
+# What pip cannot install: Pango for WeasyPrint, fonts for every script, and for the tests Chromium.
+# As root on Debian or Ubuntu they are installed; otherwise the script prints the command to run.
 check-system:
-	@missing=""; \
-	ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
-	fc-list 2>/dev/null | grep -q "Noto Sans Arabic" || missing="$$missing fonts-noto-core"; \
-	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing system packages for PDF rendering:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	  else \
-	    echo "Missing system packages:$$missing (Debian/Ubuntu: sudo apt-get install$$missing)"; \
-	    case "$$missing" in *pango*) exit 1;; esac; \
-	  fi; \
-	fi
+	@scripts/system-packages.sh run
+
+check-test-system:
+	@scripts/system-packages.sh test
 
 run: check-system $(STAMP) $(MO_FILES)
 	$(BIN)/tna db-upgrade
@@ -62,9 +68,13 @@ bench: $(STAMP) $(MO_FILES)
 	$(BIN)/python bench/portfolio.py
 	$(BIN)/python bench/national.py
 
-test: check-system $(STAMP) $(MO_FILES) lint
+test: check-test-system $(STAMP) $(MO_FILES) lint
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 	@scripts/test-postgres.sh $(BIN)/python
+	@if [ "$(SKIP_BROWSER)" = 1 ] && ! scripts/system-packages.sh has-browser; then \
+	  n=$$($(BIN)/python -m pytest --collect-only -q tests/browser 2>/dev/null | grep -c '::'); \
+	  echo "SKIP_BROWSER=1: $$n browser tests were skipped (sudo apt-get install -y chromium to run them)."; \
+	fi
 
 # ruff on everything; mypy in strict mode on the engine (questionnaires/ and reports/).
 lint: $(STAMP)

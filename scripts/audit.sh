@@ -1,23 +1,22 @@
 #!/usr/bin/env bash
-# Security checks for CI: bandit (medium severity and above) must be clean; pip-audit checks the
-# installed dependencies against PyPI's advisories. Where PyPI answers only for whole projects,
-# not for exact versions (behind a package-index proxy), scripts/pypi_advisories.py reads the
-# project pages instead, which settles it for every package at its latest release.
+# Security checks: bandit (medium severity and above) must be clean; pip-audit checks the installed
+# dependencies (exactly those of requirements.lock) against its advisory service.
+#
+# Exit status: 0 when clean; 1 when bandit finds an issue or a package has a known vulnerability;
+# 3 when pip-audit could not check every package (its service did not answer). AUDIT_UNCHECKED_OK=1
+# turns that last case into a warning, for machines that cannot reach the service.
 set -uo pipefail
 BIN=${1:-.venv/bin}
+HERE=$(dirname "$0")
 
 echo "bandit: medium severity and above"
 "$BIN/bandit" -q -r webapp reports questionnaires -ll || exit 1
 
 echo "pip-audit: known vulnerabilities in installed packages"
-out=$(timeout 300 "$BIN/pip-audit" --progress-spinner off --skip-editable 2>&1)
+timeout 300 "$BIN/pip-audit" --progress-spinner off --skip-editable -f json 2>/dev/null | "$BIN/python" "$HERE/audit_summary.py"
 status=$?
-if echo "$out" | grep -qE "could not be audited|ConnectionError|Max retries|Name or service not known"; then
-  if echo "$out" | grep -qE "^Found [1-9][0-9]* known vulnerabilit"; then
-    echo "$out"; exit 1
-  fi
-  echo "pip-audit could not ask PyPI about exact versions; asking about each project's latest release instead."
-  exec "$BIN/python" "$(dirname "$0")/pypi_advisories.py"
+if [ "$status" = 3 ] && [ "${AUDIT_UNCHECKED_OK:-}" = 1 ]; then
+  echo "AUDIT_UNCHECKED_OK=1: the packages above were not checked; not failing for that."
+  exit 0
 fi
-echo "$out"
-exit $status
+exit "$status"

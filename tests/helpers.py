@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
+
+from pypdf import PdfReader
 
 from questionnaires import Questionnaire, Section
 
@@ -68,3 +71,8 @@ def answer_all(questionnaire: Questionnaire, chosen: dict[str, Any]) -> dict[str
     for section in questionnaire.applicable_sections(answers):
         form_data(section, answers)
     return answers
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of every page of a PDF, read back with pypdf."""
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)

@@ -161,7 +161,7 @@ def test_right_to_left_page_renders_arabic_and_chinese_glyphs():
     import subprocess
 
     if shutil.which("fc-list") is None or "Noto Sans Arabic" not in subprocess.run(["fc-list"], capture_output=True, text=True).stdout:
-        pytest.skip("Noto fonts are not installed (make check-system installs fonts-noto-core fonts-noto-cjk)")
+        pytest.fail("Noto fonts are missing: sudo apt-get install -y fontconfig fonts-noto-core fonts-noto-cjk (make test does it as root)")
     arabic = "تهريب المهاجرين"
     chinese = "偷运移民"
     html = (

@@ -1,7 +1,7 @@
 """Real-browser tests: Debian's Chromium driven by Playwright against the real app on 127.0.0.1.
 
-Skipped, with the reason printed, when Chromium or Playwright is missing. `.ci/run` installs
-Chromium, so in CI they always run.
+`make test` installs Chromium (as root on Debian) or stops with the command that does. Run
+without it, these tests fail with that command, unless SKIP_BROWSER=1 asks to skip them.
 """
 
 from __future__ import annotations
@@ -30,16 +30,21 @@ except ImportError:  # pragma: no cover - reported as a skip
     sync_playwright = None
 
 
-def pytest_collection_modifyitems(config, items):
-    reason = None
+def browser_missing() -> str | None:
+    """Why the browser tests cannot run here, or None."""
     if sync_playwright is None:
-        reason = "Playwright for Python is not installed"
-    elif not Path(CHROMIUM).exists():
-        reason = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-    if reason:
+        return "Playwright for Python is not installed (make test installs it)"
+    if not Path(CHROMIUM).exists():
+        return f"Chromium not found at {CHROMIUM}: sudo apt-get install -y chromium"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = browser_missing()
+    if reason and os.environ.get("SKIP_BROWSER") == "1":
         for item in items:
             if "browser" in str(item.fspath):
-                item.add_marker(pytest.mark.skip(reason=f"browser tests skipped: {reason}"))
+                item.add_marker(pytest.mark.skip(reason=f"SKIP_BROWSER=1 and {reason}"))
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +78,9 @@ def live_server(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def playwright():
+    reason = browser_missing()
+    if reason:
+        pytest.fail(f"{reason} (or set SKIP_BROWSER=1 to skip the browser tests)", pytrace=False)
     with sync_playwright() as p:
         yield p
 
