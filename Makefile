@@ -55,7 +55,7 @@ run: check-system $(STAMP) $(MO_FILES)
 	$(BIN)/flask --app webapp run --host $(HOST) --port $(PORT)
 
 # Production-style serving: gunicorn, several workers, migrations applied first.
-serve: $(STAMP) $(MO_FILES)
+serve: check-system $(STAMP) $(MO_FILES)
 	$(BIN)/tna db-upgrade
 	$(BIN)/gunicorn -c gunicorn.conf.py 'webapp:create_app()'
 
@@ -63,7 +63,7 @@ audit: $(STAMP)
 	@scripts/audit.sh $(BIN)
 
 # Bounded load on 127.0.0.1 only; prints ratios against baselines measured in the same run.
-bench: $(STAMP) $(MO_FILES)
+bench: check-system $(STAMP) $(MO_FILES)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/portfolio.py
 	$(BIN)/python bench/national.py

@@ -40,7 +40,7 @@ def summarize(report: dict[str, Any]) -> tuple[int, list[str]]:
             f"(first reason given: {reason}). Nothing is known about their vulnerabilities: run "
             "`make audit` where the service can be reached."
         )
-        lines.append("Not checked: " + ", ".join(f"{d['name']}" for d in unchecked))
+        lines.append("Not checked: " + ", ".join(d["name"] for d in unchecked))
     if vulnerable:
         return VULNERABLE, lines
     if unchecked:

@@ -18,7 +18,7 @@ from reports.catalogue import translation_problems
 from reports.i18n import Translator, catalogue_problems
 from reports.render import render_document, render_pdf
 from tests.conftest import FIXTURES, Browser
-from tests.helpers import PROFILE, answer_all, form_data
+from tests.helpers import PROFILE, answer_all, form_data, pdf_text
 from tests.test_journey import start, walk
 from webapp.cli import main
 
@@ -119,7 +119,7 @@ def test_report_in_any_language_whatever_the_answers_language(app, questionnaire
     assert "¿Tienen procedimientos escritos para detener y visitar un buque" in text.replace("\n", " ")
     assert "Página 2 de" in text
     french = browser.get(f"/a/{token}/report.pdf?lang=fr").data
-    assert "Résumé" in "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(french)).pages)
+    assert "Résumé" in pdf_text(french)
 
 
 @pytest.mark.parametrize("lang", ["fr", "es"])
@@ -140,8 +140,8 @@ def test_pdf_has_no_english_left_behind(questionnaire, catalogue, lang):
 def test_hyphenation_follows_the_language():
     word = "anticonstitutionnellement " * 3
     html = f'<html lang="{{lang}}"><body><p style="width: 30mm; hyphens: auto; font-size: 14pt">{word}</p></body></html>'
-    french = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(html.replace("{lang}", "fr")))).pages)
-    unknown = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(html.replace("{lang}", "zz")))).pages)
+    french = pdf_text(render_pdf(html.replace("{lang}", "fr")))
+    unknown = pdf_text(render_pdf(html.replace("{lang}", "zz")))
     hyphen_breaks = re.compile("[-\u2010]\n")
     assert hyphen_breaks.search(french), "French words are hyphenated with French patterns"
     assert not hyphen_breaks.search(unknown), "no patterns, no hyphens"

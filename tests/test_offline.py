@@ -10,12 +10,11 @@ import zipfile
 
 import pytest
 from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from questionnaires import tr
 from reports.i18n import Translator, country_names
 from tests.conftest import Browser
-from tests.helpers import PROFILE, answer_all
+from tests.helpers import PROFILE, answer_all, pdf_text
 from tests.test_journey import start, walk
 from tests.test_roles import assessment_id
 
@@ -230,7 +229,7 @@ def test_answers_as_json_and_csv_and_the_json_makes_the_same_report(app, questio
 def test_the_blank_questionnaire_on_paper(app, questionnaire):
     browser = Browser(app.test_client())
     response = browser.get("/blank.pdf?agency_type=customs&lang=en")
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    text = pdf_text(response.data)
     flat = re.sub(r"\s+", " ", text)
     for section in [questionnaire.profile, *questionnaire.mandate("customs")]:
         for question in section.questions:
@@ -240,7 +239,7 @@ def test_the_blank_questionnaire_on_paper(app, questionnaire):
     assert "Smuggling by sea Answer only if the answer to “Which borders does your agency work on?” includes “Sea borders and ports”" in flat
     assert "Page 2 of" in flat and "Contents" in flat
     # A forensic laboratory is not asked about the sea at all.
-    lab = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(browser.get("/blank.pdf?agency_type=forensic-laboratory&lang=fr").data)).pages)
+    lab = pdf_text(browser.get("/blank.pdf?agency_type=forensic-laboratory&lang=fr").data)
     assert "[sea_interdiction_procedure]" not in lab and "Questionnaire vierge" in lab
     browser.get("/blank.pdf?agency_type=not-a-type", status=404)
 

@@ -3,16 +3,14 @@ JavaScript, accessibility (axe-core), no outside requests, page weight, phone an
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from pypdf import PdfReader
 
 from tests.browser.conftest import BROWSER_PASSWORD, CHROMIUM, CHROMIUM_ARGS, shoot
 from tests.browser.wizard import answer_page, complete_sections, go, save_and_continue, shown_questions
-from tests.helpers import PROFILE, answer_all
+from tests.helpers import PROFILE, answer_all, pdf_text
 
 PAGE_BUDGET_BYTES = 200 * 1024
 SERIOUS = {"serious", "critical"}
@@ -74,7 +72,7 @@ def test_whole_assessment_from_start_to_pdf(page, questionnaire, answers, live_s
         page.click("text=Download the report as PDF")
     data = open(download.value.path(), "rb").read()
     assert data.startswith(b"%PDF")
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    text = pdf_text(data)
     assert "Kenya Coast Guard Service" in text and "Smuggling by sea" in text
     assert "Issue paper: smuggling of migrants by sea" in text and "Actions to take first" in text
 
