@@ -11,13 +11,14 @@ from typing import Any
 from questionnaires import answer_types
 from questionnaires.answers import is_empty
 from questionnaires.model import Question, Questionnaire
-from questionnaires.scoring import Evidence, Score, Scores, score
+from questionnaires.scoring import Evidence, Score, Scores
 from questionnaires.text import tr
 
+from .analysis import AdjustmentSpec, Planned, analyse
 from .catalogue import AUDIENCE_LABELS, AUDIENCES, AVAILABILITY_LABELS, Catalogue, Resource, publisher_name
 from .compare import Change, Earlier, compare
 from .i18n import Translator
-from .recommend import PRIORITY_ORDER, Recommendation, TopicGap, find_gaps, low_evidence, recommend
+from .recommend import PRIORITY_ORDER, Recommendation, TopicGap
 
 SUMMARY_GAPS = 3
 SUMMARY_ACTIONS = 5
@@ -160,17 +161,6 @@ class PlanGroup:
 class AnnexSection:
     title: str
     lines: tuple[Line, ...]
-
-
-@dataclass(frozen=True)
-class AdjustmentSpec:
-    """A reviewer's change: add, remove or re-prioritize one part, with the reason."""
-
-    resource_id: str
-    part_id: str
-    action: str  # "add", "remove", "priority"
-    reason: str
-    priority: str | None = None
 
 
 @dataclass(frozen=True)
@@ -331,30 +321,8 @@ def _view(rec: Recommendation, rank: int, lang: str, priority: str | None = None
     )
 
 
-def apply_adjustments(
-    recs: list[Recommendation], adjustments: list[AdjustmentSpec], catalogue: Catalogue
-) -> list[tuple[Recommendation, str, str | None]]:
-    """The computed list with a reviewer's changes, in order: (recommendation, priority, reason
-    of the change or None). The latest change to a part wins."""
-    final: dict[tuple[str, str], tuple[Recommendation, str, str | None]] = {
-        (r.resource.id, r.part.id): (r, r.priority, None) for r in recs
-    }
-    for adj in adjustments:
-        key = (adj.resource_id, adj.part_id)
-        if adj.action == "remove":
-            final.pop(key, None)
-        elif adj.action in ("add", "priority"):
-            try:
-                resource, part = catalogue.part(adj.resource_id, adj.part_id)
-            except StopIteration:
-                continue
-            rec = final[key][0] if key in final else Recommendation(resource, part, ())
-            final[key] = (rec, adj.priority or rec.priority, adj.reason)
-    return sorted(final.values(), key=lambda item: PRIORITY_ORDER[item[1]])
-
-
-def _recommendation_views(final: list[tuple[Recommendation, str, str | None]], lang: str) -> tuple[RecommendationView, ...]:
-    views = [_view(rec, i, lang, priority, reason) for i, (rec, priority, reason) in enumerate(final, start=1)]
+def _recommendation_views(final: tuple[Planned, ...], lang: str) -> tuple[RecommendationView, ...]:
+    views = [_view(p.recommendation, i, lang, p.priority, p.adjusted_reason) for i, p in enumerate(final, start=1)]
     return tuple(_once(views))
 
 
@@ -478,12 +446,10 @@ def build_report(
     """info: reference, date and status of the assessment. lang: the report's language."""
     info = info or {}
     lang = Translator(lang).lang
-    scores = score(questionnaire, answers)
-    gaps = find_gaps(questionnaire, scores, answers)
-    computed = recommend(questionnaire, catalogue, scores, answers)
-    final = apply_adjustments(computed, adjustments or [], catalogue)
-    recs = [rec for rec, _priority, _reason in final]
-    views = _recommendation_views(final, lang)
+    analysis = analyse(questionnaire, catalogue, answers, adjustments or ())
+    scores = analysis.scores
+    recs = [p.recommendation for p in analysis.recommendations]
+    views = _recommendation_views(analysis.recommendations, lang)
     overall = scores.overall or Score(questionnaire.target_level)
     sections = _section_findings(questionnaire, scores, answers, lang)
     not_assessed = tuple(s.title for s in sections if not s.enough)
@@ -492,7 +458,7 @@ def build_report(
         target=questionnaire.target_level,
         overall_level=overall.shown_level,
         overall_coverage=overall.coverage,
-        summary=_summary(questionnaire, gaps, views, overall, not_assessed, lang),
+        summary=_summary(questionnaire, list(analysis.gaps), views, overall, not_assessed, lang),
         sections=sections,
         recommendations=views,
         plan=_plan(recs, views, lang),
@@ -503,6 +469,6 @@ def build_report(
         actions=views[:SUMMARY_ACTIONS],
         cards=_cards(catalogue, views, lang),
         not_assessed=not_assessed,
-        low_evidence=low_evidence(scores),
-        change=compare(questionnaire, catalogue, earlier, answers, scores, lang) if earlier is not None else None,
+        low_evidence=analysis.low_evidence,
+        change=compare(questionnaire, catalogue, earlier, analysis, lang) if earlier is not None else None,
     )

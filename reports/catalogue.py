@@ -9,8 +9,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from questionnaires import DEFAULT_QUESTIONNAIRE, Questionnaire, load_questionnaire
-from questionnaires.text import LANGUAGES, Text
+from questionnaires.text import LANGUAGES, Text, tr
 from questionnaires.yamlio import DefinitionError, load_yaml, pydantic_problems
+
+from .i18n import Translator
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CATALOGUE = ROOT / "resources.yaml"
@@ -63,16 +65,66 @@ class Foundation(_Frozen):
     reason: Text
 
 
+def removed_part(key: str, lang: str) -> str:
+    """How a stored "resource/part" reads once the catalogue no longer has that part."""
+    t = Translator(lang)
+    return t("%(ids)s (no longer in the catalogue)", ids=key)
+
+
+class PartTitles(dict[str, str]):
+    """Part titles by "resource/part"; an unknown key is a part since removed, never an error."""
+
+    lang = "en"
+
+    def __missing__(self, key: str) -> str:
+        return removed_part(key, self.lang)
+
+    def get(self, key: str, default: object = None) -> str:
+        return self[key]
+
+
 class Catalogue(_Frozen):
     resources: tuple[Resource, ...]
     foundations: tuple[Foundation, ...] = ()
 
     def resource(self, resource_id: str) -> Resource:
-        return next(r for r in self.resources if r.id == resource_id)
+        """The resource with this id; KeyError naming the id when the catalogue has none."""
+        resource = self.find_resource(resource_id)
+        if resource is None:
+            raise KeyError(f"no resource {resource_id!r} in the catalogue")
+        return resource
+
+    def find_resource(self, resource_id: str) -> Resource | None:
+        return next((r for r in self.resources if r.id == resource_id), None)
 
     def part(self, resource_id: str, part_id: str) -> tuple[Resource, Part]:
-        resource = self.resource(resource_id)
-        return resource, next(p for p in resource.parts if p.id == part_id)
+        """The resource and its part; KeyError naming both ids when the catalogue has none."""
+        found = self.find_part(resource_id, part_id)
+        if found is None:
+            raise KeyError(f"no part {part_id!r} of resource {resource_id!r} in the catalogue")
+        return found
+
+    def find_part(self, resource_id: str, part_id: str) -> tuple[Resource, Part] | None:
+        """The resource and its part, or None: ids stored in the database (training records,
+        published recommendations, plans, a reviewer's changes) may name a part since removed."""
+        resource = self.find_resource(resource_id)
+        part = next((p for p in resource.parts if p.id == part_id), None) if resource is not None else None
+        return None if resource is None or part is None else (resource, part)
+
+    def part_title(self, resource_id: str, part_id: str, lang: str) -> str:
+        """"Resource: part" in `lang`; for a part no longer in the catalogue, its ids with a note."""
+        found = self.find_part(resource_id, part_id)
+        if found is not None:
+            resource, part = found
+            return f"{tr(resource.title, lang)}: {tr(part.title, lang)}"
+        return removed_part(f"{resource_id}/{part_id}", lang)
+
+    def part_titles(self, lang: str) -> PartTitles:
+        """"resource/part" -> "Resource: part" in `lang`, for every part; a key of a part no
+        longer in the catalogue reads as its ids with a note."""
+        titles = PartTitles({f"{r.id}/{p.id}": f"{tr(r.title, lang)}: {tr(p.title, lang)}" for r, p in self.parts()})
+        titles.lang = lang
+        return titles
 
     def parts(self) -> Iterator[tuple[Resource, Part]]:
         for resource in self.resources:
@@ -118,9 +170,7 @@ def check_together(
                     problems.append(f"{where}.parts[{j}].topics: unknown topic {topic!r}")
                 addressed.add(topic)
     for i, foundation in enumerate(catalogue.foundations):
-        try:
-            catalogue.part(foundation.resource, foundation.part)
-        except StopIteration:
+        if catalogue.find_part(foundation.resource, foundation.part) is None:
             problems.append(
                 f"{catalogue_path}: foundations[{i}]: no part {foundation.part!r} in resource {foundation.resource!r}"
             )

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from questionnaires import Questionnaire, tr
-from questionnaires.scoring import Scores, round_half_up, score
+from questionnaires.scoring import round_half_up
 
+from .analysis import AdjustmentSpec, Analysis, analyse
 from .catalogue import AUDIENCE_LABELS, Catalogue
 from .i18n import Translator
-from .recommend import Recommendation, find_gaps, recommend
+from .recommend import Recommendation
 
 # Levels are means of whole levels, rounded to one decimal: one answer a level higher in a
 # section of four questions moves it by 0.25. Less than half a level is not a clear change.
@@ -46,6 +47,8 @@ class Earlier:
     date: dt.date
     reference: str
     training: tuple[TrainingDone, ...] = ()
+    # The reviewer's changes to its recommendations, as its report listed them.
+    adjustments: tuple[AdjustmentSpec, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,8 @@ class Change:
     still_open: tuple[str, ...]
     new: tuple[str, ...]
     training_count: int
+    # Training whose part measures no section (or that the catalogue no longer has).
+    other_training: tuple[str, ...] = ()
 
     @property
     def levels(self) -> dict[str, float | None]:
@@ -101,12 +106,6 @@ def _label(kind: Kind, change: float | None, t: Translator) -> str:
     return t("%(change)s: higher", change=signed) if kind == "up" else t("%(change)s: lower", change=signed)
 
 
-def _part_title(catalogue: Catalogue, resource_id: str, part_id: str, lang: str) -> str:
-    resource = catalogue.resource(resource_id)
-    part = next((p for p in resource.parts if p.id == part_id), None)
-    return f"{tr(resource.title, lang)}: {tr(part.title, lang) if part else part_id}"
-
-
 def _rec_title(rec: Recommendation, lang: str) -> str:
     return f"{tr(rec.resource.title, lang)}: {tr(rec.part.title, lang)}"
 
@@ -115,26 +114,26 @@ def _topic_sections(questionnaire: Questionnaire) -> dict[str, str]:
     return {q.topic: s.id for s in questionnaire.sections for q in s.questions if q.topic}
 
 
-def compare(
-    questionnaire: Questionnaire, catalogue: Catalogue, earlier: Earlier, answers: Mapping[str, Any],
-    now: Scores, lang: str,
-) -> Change:
+def compare(questionnaire: Questionnaire, catalogue: Catalogue, earlier: Earlier, now: Analysis, lang: str) -> Change:
+    """`now` is the analysis of the report being read; the earlier assessment is analysed the
+    same way, with its own reviewer's changes, so both lists are the ones the reports show."""
     t = Translator(lang)
-    then = score(questionnaire, earlier.answers)
+    before_analysis = analyse(questionnaire, catalogue, earlier.answers, earlier.adjustments)
+    then = before_analysis.scores
     sections = []
     topic_section = _topic_sections(questionnaire)
     training_by_section: dict[str, list[str]] = {}
     for done in sorted(earlier.training, key=lambda d: d.starts_on):
-        resource = catalogue.resource(done.resource_id)
-        part = next((p for p in resource.parts if p.id == done.part_id), None)
+        found = catalogue.find_part(done.resource_id, done.part_id)
         text = t("%(part)s, %(start)s to %(end)s, %(count)s participants (%(audience)s)",
-                 part=_part_title(catalogue, done.resource_id, done.part_id, lang), start=t.date(done.starts_on),
+                 part=catalogue.part_title(done.resource_id, done.part_id, lang), start=t.date(done.starts_on),
                  end=t.date(done.ends_on), count=t.number(done.participants),
                  audience=tr(AUDIENCE_LABELS[done.audience], lang) if done.audience in AUDIENCE_LABELS else done.audience)
-        for section_id in sorted({topic_section[x] for x in (part.topics if part else ()) if x in topic_section}):
+        placed = sorted({topic_section[x] for x in (found[1].topics if found else ()) if x in topic_section})
+        for section_id in placed or [""]:
             training_by_section.setdefault(section_id, []).append(text)
     for section in questionnaire.sections:
-        before, after = then.sections.get(section.id), now.sections.get(section.id)
+        before, after = then.sections.get(section.id), now.scores.sections.get(section.id)
         if before is None and after is None:
             continue
         kind, change = _kind(before.shown_level if before else None, after.shown_level if after else None,
@@ -144,15 +143,14 @@ def compare(
             before.coverage if before else 0.0, after.coverage if after else 0.0, change, kind, _label(kind, change, t),
             tuple(training_by_section.get(section.id, ())),
         ))
-    gaps_then = {g.topic.id for g in find_gaps(questionnaire, then, earlier.answers)}
-    gaps_now = {g.topic.id for g in find_gaps(questionnaire, now, answers)}
-    measured_now = {tid for tid, sc in now.topics.items() if sc.enough}
-    recs_then = recommend(questionnaire, catalogue, then, earlier.answers)
-    recs_now = recommend(questionnaire, catalogue, now, answers)
+    gaps_then, gaps_now, measured_now = before_analysis.gap_topics, now.gap_topics, now.measured_topics
+    recs_then = [p.recommendation for p in before_analysis.recommendations]
+    recs_now = [p.recommendation for p in now.recommendations]
     closed = tuple(
         _rec_title(r, lang) for r in recs_then
         if r.gaps and all(g.topic.id in measured_now and g.topic.id not in gaps_now for g in r.gaps)
     )
     still_open = tuple(_rec_title(r, lang) for r in recs_now if any(g.topic.id in gaps_then for g in r.gaps))
     new = tuple(_rec_title(r, lang) for r in recs_now if r.gaps and not any(g.topic.id in gaps_then for g in r.gaps))
-    return Change(earlier.date, earlier.reference, tuple(sections), closed, still_open, new, len(earlier.training))
+    return Change(earlier.date, earlier.reference, tuple(sections), closed, still_open, new, len(earlier.training),
+                  tuple(training_by_section.get("", ())))

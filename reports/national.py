@@ -16,12 +16,13 @@ from typing import Any
 
 from questionnaires import Questionnaire, tr
 from questionnaires.answers import is_empty
-from questionnaires.scoring import score
+from questionnaires.model import DONT_KNOW
 
 from .build import answer_text
+from .analysis import AdjustmentSpec, analyse
 from .catalogue import AUDIENCE_LABELS, Catalogue
 from .i18n import Translator, country_names
-from .recommend import find_gaps, recommend
+from .recommend import PRIORITY_ORDER
 
 # An estimate of people to train: one course of this many for every STAFF_PER_COURSE staff of
 # each agency that needs the part (never more than its staff). Stated in the report.
@@ -39,6 +40,8 @@ class AgencyInput:
     reference: str
     date: dt.date
     answers: Mapping[str, Any]
+    # The reviewer's changes to this assessment's recommendations: the plan follows them.
+    adjustments: tuple[AdjustmentSpec, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,9 +122,9 @@ def build_national(
     rows: list[AgencyRow] = []
     gaps_by_topic: dict[str, list[tuple[str, float]]] = {}
     plan: dict[tuple[str, str], dict[str, Any]] = {}
-    order = {"high": 0, "medium": 1, "low": 2}
     for agency in agencies:
-        scores = score(questionnaire, agency.answers)
+        analysis = analyse(questionnaire, catalogue, agency.answers, agency.adjustments)
+        scores = analysis.scores
         mandate = {s.id for s in questionnaire.applicable_sections(agency.answers)}
         overall = scores.overall
         rows.append(AgencyRow(
@@ -130,16 +133,16 @@ def build_national(
             tuple(scores.sections[s.id].shown_level if s.id in scores.sections else None for s in sections),
             tuple(s.id in mandate for s in sections),
         ))
-        for gap in find_gaps(questionnaire, scores, agency.answers):
+        for gap in analysis.gaps:
             if gap.score.shown_level is not None:
                 gaps_by_topic.setdefault(gap.topic.id, []).append((agency.name, gap.score.shown_level))
-        for rec in recommend(questionnaire, catalogue, scores, agency.answers):
-            entry = plan.setdefault((rec.resource.id, rec.part.id), {"agencies": [], "audiences": set(), "people": [], "priority": "low"})
+        for planned in analysis.recommendations:
+            entry = plan.setdefault(planned.key, {"agencies": [], "audiences": set(), "people": [], "priority": "low"})
             entry["agencies"].append(agency.name)
-            entry["audiences"].update(rec.part.audiences)
+            entry["audiences"].update(planned.recommendation.part.audiences)
             entry["people"].append(_people(agency.answers.get("staff_size")))
-            if order[rec.priority] < order[entry["priority"]]:
-                entry["priority"] = rec.priority
+            if PRIORITY_ORDER[planned.priority] < PRIORITY_ORDER[entry["priority"]]:
+                entry["priority"] = planned.priority
     topic_section = {q.topic: s.id for s in sections for q in s.questions if q.topic}
     section_titles = {s.id: tr(s.title, lang) for s in sections}
     shared = tuple(sorted(
@@ -154,13 +157,12 @@ def build_national(
             continue
         given = [(a.name, a.answers[question.id]) for a in agencies
                  if question.id in asked[a.name] and not is_empty(a.answers.get(question.id))
-                 and a.answers.get(question.id) not in ("dont-know", ["dont-know"])]
+                 and a.answers.get(question.id) not in (DONT_KNOW, [DONT_KNOW])]
         if len({repr(v) for _n, v in given}) > 1:
             disagreements.append(Disagreement(tr(question.text, lang), tuple((n, answer_text(question, v, lang)) for n, v in given)))
     plan_rows = []
-    for (resource_id, part_id), entry in sorted(plan.items(), key=lambda kv: (order[kv[1]["priority"]], -len(kv[1]["agencies"]), kv[0])):
-        resource = catalogue.resource(resource_id)
-        part = next(p for p in resource.parts if p.id == part_id)
+    for (resource_id, part_id), entry in sorted(plan.items(), key=lambda kv: (PRIORITY_ORDER[kv[1]["priority"]], -len(kv[1]["agencies"]), kv[0])):
+        resource, part = catalogue.part(resource_id, part_id)  # from the catalogue just now: always there
         people = [p for p in entry["people"] if p is not None]
         plan_rows.append(PlanRow(
             tr(resource.title, lang), tr(part.title, lang), tuple(entry["agencies"]),
@@ -182,21 +184,19 @@ def _advice(catalogue: Catalogue, shared: tuple[SharedGap, ...], missing: tuple[
     gaps call for them."""
     advice = []
     sections_hit = {g.section for g in shared}
-    if len(sections_hit) >= 3 or (shared and missing):
-        resource_id, part_id = ASSESSMENT_GUIDE
-        resource = catalogue.resource(resource_id)
-        part = next(p for p in resource.parts if p.id == part_id)
+    guide = catalogue.find_part(*ASSESSMENT_GUIDE)
+    if guide is not None and (len(sections_hit) >= 3 or (shared and missing)):
+        resource, part = guide
         # "to conduct comprehensive assessments of domestic systems, to identify areas of technical
         # assistance" (source document).
         reason = t("Several agencies share gaps in %(count)s sections, and %(missing)s agency types did not take part. "
                    "The guide assesses the whole national response, legislative, investigative, prosecutorial, judicial and administrative.",
                    count=len(sections_hit), missing=len(missing))
         advice.append(NationalAdvice(tr(resource.title, t.lang), tr(part.title, t.lang), reason))
-    resource_id, part_id = COOPERATION_TABLE
-    resource = catalogue.resource(resource_id)
-    part = next(p for p in resource.parts if p.id == part_id)
-    cooperation = [g for g in shared if g.topic_id in part.topics]
-    if cooperation:
+    table = catalogue.find_part(*COOPERATION_TABLE)
+    cooperation = [g for g in shared if table is not None and g.topic_id in table[1].topics]
+    if table is not None and cooperation:
+        resource, part = table
         names = sorted({name for g in cooperation for name, _ in g.agencies})
         # "Four tables: ... cooperation (and coordination). Purpose: identify and address gaps in
         # the response" (DOMAIN.md).

@@ -22,7 +22,7 @@ The rule, in words a technical-assistance officer can check by hand (the README 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -139,10 +139,10 @@ def _fit(resource: Resource, part: Part, gap: TopicGap, all_gaps: dict[str, Topi
 
 
 def recommend(
-    questionnaire: Questionnaire, catalogue: Catalogue, scores: Scores, answers: Mapping[str, Any]
+    catalogue: Catalogue, gaps: Sequence[TopicGap], agency_type: str | None, foundations_first: bool
 ) -> list[Recommendation]:
-    agency_type = answers.get("agency_type")
-    gaps = find_gaps(questionnaire, scores, answers)
+    """The parts that close these gaps (from `find_gaps`, most urgent first), for this kind of
+    agency. With `foundations_first` (too few answers scored) the catalogue's foundations lead."""
     by_topic = {g.topic.id: g for g in gaps}
     order = {(r.id, p.id): i for i, (r, p) in enumerate(catalogue.parts())}
     chosen: dict[tuple[str, str], tuple[Resource, Part]] = {}
@@ -157,7 +157,7 @@ def recommend(
         candidates.sort(key=lambda rp: (-_fit(rp[0], rp[1], gap, by_topic, agency_type), order[(rp[0].id, rp[1].id)]))
         for resource, part in candidates[:keep]:
             chosen[(resource.id, part.id)] = (resource, part)
-    foundations = {(f.resource, f.part): f for f in catalogue.foundations} if low_evidence(scores) else {}
+    foundations = {(f.resource, f.part): f for f in catalogue.foundations} if foundations_first else {}
     for key in foundations:
         chosen.setdefault(key, catalogue.part(*key))
     recommendations = [

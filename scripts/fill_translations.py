@@ -27,7 +27,7 @@ def main(path: str) -> None:
                 message.string = texts[lang]
                 message.flags.discard("fuzzy")
         with po.open("wb") as fh:
-            write_po(fh, catalog, width=76, omit_header=False)
+            write_po(fh, catalog, width=0, omit_header=False)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ BIN=${1:-.venv/bin}
   -o translations/messages.pot .
 for lang in $("$BIN/python" -c "from questionnaires.text import LANGUAGES; print(*LANGUAGES[1:])"); do
   if [ -f "translations/$lang/LC_MESSAGES/messages.po" ]; then
-    "$BIN/pybabel" update -i translations/messages.pot -d translations -l "$lang" --no-fuzzy-matching
+    "$BIN/pybabel" update -i translations/messages.pot -d translations -l "$lang" --no-fuzzy-matching --no-wrap
   else
     "$BIN/pybabel" init -i translations/messages.pot -d translations -l "$lang"
   fi

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from questionnaires.scoring import score
 from reports.build import build_report
-from reports.recommend import recommend
+from reports.analysis import analyse
 from tests.helpers import answer_all
 
 
@@ -22,7 +21,7 @@ def strong_answers(questionnaire, profile: dict[str, Any], weak: dict[str, Any])
 
 
 def run(questionnaire, catalogue, answers):
-    recs = recommend(questionnaire, catalogue, score(questionnaire, answers), answers)
+    recs = list(analyse(questionnaire, catalogue, answers).computed)
     return recs, {(r.resource.id, r.part.id): r for r in recs}
 
 

@@ -14,10 +14,9 @@ from typing import Any
 import pytest
 
 from questionnaires.model import DONT_KNOW, Questionnaire
-from questionnaires.scoring import score
 from questionnaires.yamlio import load_yaml
 from reports.build import build_report
-from reports.recommend import recommend
+from reports.analysis import analyse
 
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.yaml"))
 FILLS = ("strong", "weak", "middling", "dont-know")
@@ -58,8 +57,7 @@ def test_scenario(path: Path, questionnaire, catalogue):
     scenario = load_yaml(path)
     expect = scenario["expect"]
     answers = fill_answers(questionnaire, scenario)
-    scores = score(questionnaire, answers)
-    recs = recommend(questionnaire, catalogue, scores, answers)
+    recs = analyse(questionnaire, catalogue, answers).computed
     listing = "\n".join(f"  {r.priority:6} {_key(r)}" for r in recs)
     keys = {_key(r): r for r in recs}
     for wanted in expect.get("high", []):

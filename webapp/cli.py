@@ -43,6 +43,8 @@ def validate(questionnaire_path: str, catalogue_path: str) -> None:
             click.echo(problem, err=True)
         click.echo(f"{len(missing)} missing translation(s).", err=True)
         sys.exit(1)
+    for line in _stale_references(questionnaire_path, catalogue_path):
+        click.echo(f"Warning: the database holds {line}. Reports show them by their ids.", err=True)
     questions = sum(1 for _ in questionnaire.all_questions())
     parts = sum(len(r.parts) for r in catalogue.resources)
     click.echo(
@@ -121,6 +123,25 @@ def _names(languages: tuple[str, ...]) -> str:
 
     names = [Locale.parse(lang).english_name or lang for lang in languages]
     return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+
+
+def _stale_references(questionnaire_path: str, catalogue_path: str) -> list[str]:
+    """Stored references to parts the catalogue no longer has, in the app's database if it
+    has one yet."""
+    from sqlalchemy import inspect
+
+    from webapp import create_app
+    from webapp.core import store
+    from webapp.core.db import db
+
+    app = create_app({"TNA_QUESTIONNAIRE": questionnaire_path, "TNA_CATALOGUE": catalogue_path})
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return []
+    with app.app_context():
+        if not inspect(db.engine).has_table("training"):
+            return []
+        return store.stale_references(app.extensions["tna.catalogue"])
 
 
 def _stored_report(reference: str, audience: str, language: str | None):

@@ -13,7 +13,6 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from webapp.accounts import service as accounts
 from webapp.core.db import db
-from questionnaires import tr
 from webapp.core.definitions import catalogue
 from webapp.core.errors import render_error
 from webapp.core.i18n import current_language
@@ -109,6 +108,6 @@ def my_assessments():
     lang = current_language()
     return render_template(
         "accounts/my_assessments.html", assessments=assessments, plan_from=plan_from, plan=rows,
-        parts={f"{r.id}/{p.id}": f"{tr(r.title, lang)}: {tr(p.title, lang)}" for r, p in catalogue().parts()},
+        parts=catalogue().part_titles(lang),
         statuses=PLAN_STATUS_LABELS,
     )

@@ -73,7 +73,7 @@ def _agency(agency_id: str) -> Agency:
 def _training_form(formdata=None) -> TrainingForm:
     lang = current_language()
     form = TrainingForm(formdata=formdata)
-    form.part.choices = [SelectChoice(f"{r.id}/{p.id}", f"{tr(r.title, lang)}: {tr(p.title, lang)}") for r, p in catalogue().parts()]
+    form.part.choices = [SelectChoice(key, title) for key, title in catalogue().part_titles(lang).items()]
     form.audience.choices = [SelectChoice(a, tr(AUDIENCE_LABELS[a], lang)) for a in AUDIENCES]
     return form
 
@@ -81,7 +81,7 @@ def _training_form(formdata=None) -> TrainingForm:
 def _page(agency: Agency, form: TrainingForm, status: int = 200):
     lang = current_language()
     assessment, rows = plan(agency.id)
-    parts = {f"{r.id}/{p.id}": f"{tr(r.title, lang)}: {tr(p.title, lang)}" for r, p in catalogue().parts()}
+    parts = catalogue().part_titles(lang)
     return render_template(
         "agencies/show.html", agency=agency, assessments=agency_assessments(agency.id), plan_from=assessment, plan=rows,
         training=training_of(agency.id), form=form, parts=parts, statuses=STATUS_LABELS,

@@ -52,4 +52,4 @@ def _earlier(assessment: Assessment) -> Earlier | None:
         TrainingDone(t.resource_id, t.part_id, t.starts_on, t.ends_on, t.participants, t.audience)
         for t in store.training(assessment.agency_id, since, until)
     ) if assessment.agency_id else ()
-    return Earlier(previous.answer_values(), since, previous.reference, training)
+    return Earlier(previous.answer_values(), since, previous.reference, training, tuple(store.adjustment_specs(previous)))

@@ -7,17 +7,31 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import abort
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from questionnaires import Questionnaire
 from questionnaires.carry import History, carry_over
 from questionnaires.answers import is_empty
-from reports.build import AdjustmentSpec, Review
+from reports.analysis import AdjustmentSpec
+from reports.build import Review
+from reports.catalogue import Catalogue
 from reports.workbook import Imported
 from webapp.core.db import db
-from webapp.core.models import Adjustment, Agency, Answer, Assessment, AuditEvent, Comment, Training, User, utcnow
+from webapp.core.models import (
+    Adjustment,
+    Agency,
+    Answer,
+    Assessment,
+    AuditEvent,
+    Comment,
+    PlanItem,
+    PublishedRecommendation,
+    Training,
+    User,
+    utcnow,
+)
 from webapp.core.status import CLARIFICATION, EDITABLE, SUBMITTED
 
 TOKEN_MAX = 64
@@ -303,3 +317,24 @@ def review_info(assessment: Assessment) -> Review | None:
         return None
     reviewer = db.session.get(User, assessment.reviewed_by) if assessment.reviewed_by else None
     return Review(reviewer.name if reviewer else "", assessment.reviewed_at.date(), assessment.review_note)
+
+
+# Rows that name a part of the catalogue by its ids, and what they are called in a message.
+PART_REFERENCES = (
+    (Training, "training record(s)"),
+    (PublishedRecommendation, "published recommendation(s)"),
+    (PlanItem, "training plan item(s)"),
+    (Adjustment, "reviewer's change(s)"),
+)
+
+
+def stale_references(catalogue: Catalogue) -> list[str]:
+    """Stored rows that name a part the catalogue no longer has, one line per part and kind.
+    Reports still show them, by their ids with a note; this tells whoever edits the catalogue."""
+    lines = []
+    for model, label in PART_REFERENCES:
+        query = select(model.resource_id, model.part_id, func.count()).group_by(model.resource_id, model.part_id)
+        for resource_id, part_id, count in db.session.execute(query.order_by(model.resource_id, model.part_id)):
+            if catalogue.find_part(resource_id, part_id) is None:
+                lines.append(f"{count} {label} name {resource_id}/{part_id}, which the catalogue no longer has")
+    return lines

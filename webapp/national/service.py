@@ -11,6 +11,7 @@ from webapp.core.db import db
 from webapp.core.models import Agency, Assessment, AuditEvent, User, utcnow
 from webapp.core.models import NationalReport as NationalRecord
 from webapp.core.status import EDITABLE
+from webapp.core.store import adjustment_specs
 
 
 def submitted_in(country: str) -> list[tuple[Assessment, Agency]]:
@@ -69,7 +70,8 @@ def included(record: NationalRecord) -> list[tuple[Assessment, Agency]]:
 
 def build(record: NationalRecord, questionnaire: Questionnaire, catalogue: Catalogue, lang: str, status: str) -> NationalReport:
     inputs = [AgencyInput(agency.name or "", agency.agency_type or "", assessment.reference,
-                          (assessment.submitted_at or assessment.created_at).date(), assessment.answer_values())
+                          (assessment.submitted_at or assessment.created_at).date(), assessment.answer_values(),
+                          tuple(adjustment_specs(assessment)))
               for assessment, agency in included(record)]
     return build_national(questionnaire, catalogue, record.country, inputs, lang, record.reference, status,
                           (record.published_at or record.created_at).date())

@@ -28,7 +28,7 @@ def _labels(lang: str) -> dict[str, dict[str, str]]:
         "section": {s.id: tr(s.title, lang) for s in q.sections},
         "topic": {t.id: tr(t.title, lang) for t in q.topics},
         "agency_type": {o.id: tr(o.label, lang) for o in q.agency_types()},
-        "part": {f"{r.id}/{p.id}": f"{tr(r.title, lang)}: {tr(p.title, lang)}" for r, p in c.parts()},
+        "part": c.part_titles(lang),
     }
 
 
@@ -62,6 +62,12 @@ TREND_GROUPS = ("", "region", "agency_type")
 def _trend_by() -> str:
     by = request.args.get("trend_by", "")
     return by if by in TREND_GROUPS else ""
+
+
+def _resource_title(resource_id: str, lang: str) -> str:
+    """A stored resource id may name a resource since removed from the catalogue."""
+    resource = catalogue().find_resource(resource_id)
+    return tr(resource.title, lang) if resource is not None else resource_id
 
 
 def _part_topics() -> dict[tuple[str, str], tuple[str, ...]]:
@@ -128,7 +134,7 @@ def work_plan():
 
     rows = [
         [agency.name, agency.country, labels["agency_type"].get(agency.agency_type, agency.agency_type), a.reference,
-         tr(catalogue().resource(rec.resource_id).title, lang), labels["part"].get(f"{rec.resource_id}/{rec.part_id}", rec.part_id),
+         _resource_title(rec.resource_id, lang), labels["part"][f"{rec.resource_id}/{rec.part_id}"],
          rec.priority, "; ".join(tr(AUDIENCE_LABELS[x], lang) for x in rec.audiences.split(",") if x in AUDIENCE_LABELS),
          _("yes") if rec.adjusted else _("no")]
         for agency, a, rec in portfolio.work_plan(portfolio.parse_filters(request.args))

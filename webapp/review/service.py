@@ -6,9 +6,7 @@ import datetime as dt
 
 from sqlalchemy import delete, select
 
-from questionnaires.scoring import score
-from reports.build import apply_adjustments
-from reports.recommend import find_gaps, recommend
+from reports.analysis import analyse
 from webapp.core.db import db
 from webapp.core.models import (
     Adjustment,
@@ -97,9 +95,8 @@ def mark_reviewed(assessment: Assessment, author: User) -> None:
 def publish(assessment: Assessment, author: User, questionnaire, catalogue) -> None:
     """Publish, and keep the figures the donors' portfolio aggregates in SQL."""
     answers = assessment.answer_values()
-    scores = score(questionnaire, answers)
-    computed = recommend(questionnaire, catalogue, scores, answers)
-    final = apply_adjustments(computed, adjustment_specs(assessment), catalogue)
+    analysis = analyse(questionnaire, catalogue, answers, adjustment_specs(assessment))
+    scores = analysis.scores
     for table in (PublishedScore, PublishedGap, PublishedRecommendation, PublishedProfile, PublishedTopic):
         db.session.execute(delete(table).where(table.assessment_id == assessment.id))
     db.session.add(PublishedProfile(assessment_id=assessment.id, name=answers.get("agency_name"),
@@ -111,12 +108,13 @@ def publish(assessment: Assessment, author: User, questionnaire, catalogue) -> N
     for topic_id, sc in scores.topics.items():
         if sc.enough and sc.level is not None:
             db.session.add(PublishedTopic(assessment_id=assessment.id, topic_id=topic_id, level=sc.level))
-    for gap in find_gaps(questionnaire, scores, answers):
+    for gap in analysis.gaps:
         db.session.add(PublishedGap(assessment_id=assessment.id, topic_id=gap.topic.id, gap=gap.gap))
-    for rec, priority, reason in final:
+    for planned in analysis.recommendations:
+        resource_id, part_id = planned.key
         db.session.add(PublishedRecommendation(
-            assessment_id=assessment.id, resource_id=rec.resource.id, part_id=rec.part.id, priority=priority,
-            audiences=",".join(rec.part.audiences), adjusted=reason is not None,
+            assessment_id=assessment.id, resource_id=resource_id, part_id=part_id, priority=planned.priority,
+            audiences=",".join(planned.recommendation.part.audiences), adjusted=planned.adjusted,
         ))
     before = {"status": assessment.status}
     assessment.status = PUBLISHED

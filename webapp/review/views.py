@@ -48,7 +48,7 @@ def show(assessment_id: str):
     lang = current_language()
     report = report_for(assessment, lang, "reviewer")
     earlier = store.previous_of(assessment)
-    parts = [(f"{r.id}/{p.id}", f"{tr(r.title, lang)}: {tr(p.title, lang)}") for r, p in catalogue().parts()]
+    parts = list(catalogue().part_titles(lang).items())
     targets = [("", _("The whole assessment"))]
     for section in questionnaire().applicable_sections(assessment.answer_values()):
         targets.append((f"section:{section.id}", tr(section.title, lang)))
