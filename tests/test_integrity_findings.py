@@ -30,7 +30,7 @@ def test_an_invitation_is_used_once_even_when_two_acceptances_race(app, people):
 
 
 def test_the_pdf_cache_key_covers_the_code_and_the_compiled_translations(tmp_path, monkeypatch):
-    import webapp.wizard.pdfcache as pdfcache
+    import webapp.core.pdfs as pdfcache
 
     covered = {str(p.relative_to(pdfcache.ROOT)) for p in pdfcache._code_files()}
     assert {"reports/recommend.py", "reports/build.py", "questionnaires/scoring.py", "reports/labels.yaml",

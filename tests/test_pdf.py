@@ -160,7 +160,7 @@ def test_cli_report_rejects_bad_answers(tmp_path):
 def test_pdf_is_rendered_once_and_cached_until_the_answers_change(app, browser, questionnaire, monkeypatch):
     from tests.helpers import PROFILE, form_data
     from tests.test_journey import start, walk
-    import webapp.wizard.pdfcache as pdfcache
+    import webapp.core.pdfs as pdfcache
 
     renders = []
     real = pdfcache.render_pdf_isolated

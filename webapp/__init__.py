@@ -16,7 +16,7 @@ from flask_wtf.csrf import CSRFProtect
 from questionnaires import DEFAULT_QUESTIONNAIRE
 from questionnaires.carry import load_history
 from reports.catalogue import DEFAULT_CATALOGUE, load_definitions
-from webapp.core import config, errors, i18n, security
+from webapp.core import config, errors, i18n, pdfs, security
 from webapp.core.db import db, migrate
 
 csrf = CSRFProtect()
@@ -35,6 +35,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.extensions["tna.questionnaire"] = questionnaire
     app.extensions["tna.catalogue"] = catalogue
     app.extensions["tna.history"] = load_history(questionnaire_path, questionnaire)
+    # Part of the name of every stored PDF: a deploy that changes what a PDF says renders it anew.
+    app.extensions["tna.digest"] = pdfs.definitions_digest(questionnaire_path, catalogue_path)
 
     security.init_app(app)
     db.init_app(app)

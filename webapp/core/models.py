@@ -268,13 +268,16 @@ class PublishedRecommendation(db.Model):
 
 
 class RenderedReport(db.Model):
-    """A rendered PDF, keyed by everything it depends on, shared by all workers and servers."""
+    """A rendered PDF, keyed by everything it depends on, shared by all workers and servers
+    (webapp/core/pdfs.py)."""
 
     __tablename__ = "rendered_report"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
-    assessment_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # What it shows ("assessment:<id>", "national:<id>", "blank") and the state it shows.
+    scope: Mapped[str] = mapped_column(String(80), index=True)
+    stamp: Mapped[str] = mapped_column(String(64))
+    assessment_id: Mapped[str | None] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

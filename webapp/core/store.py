@@ -147,6 +147,14 @@ def link_token(token: str) -> str:
     return token
 
 
+def version_by_token(token: str) -> tuple[str, int] | None:
+    """(id, version) of the assessment behind a private link, or None, in one small query."""
+    if not token or len(token) > TOKEN_MAX:
+        return None
+    row = db.session.execute(select(Assessment.id, Assessment.version).where(Assessment.token == token)).first()
+    return None if row is None else (row.id, row.version)
+
+
 def find_by_token(token: str) -> Assessment | None:
     """The assessment behind a private link, or None."""
     if not token or len(token) > TOKEN_MAX:

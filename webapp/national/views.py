@@ -7,12 +7,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from reports.render import render_national, render_national_body, render_pdf
+from reports.render import render_national, render_national_body
 from webapp.core.db import db
 from webapp.core.definitions import catalogue, questionnaire
 from webapp.core.exports import XLSX, download, xlsx_bytes
 from webapp.core.i18n import current_language
 from webapp.core.models import NationalReport as NationalRecord
+from webapp.core.pdfs import PdfKey, pdf_download, stamp_of
 from webapp.core.roles import can, permission_required
 from webapp.national import service
 
@@ -79,7 +80,11 @@ def show(report_id: str):
 @bp.get("/<report_id>.pdf")
 def pdf(report_id: str):
     record = _record(report_id)
-    return download(render_pdf(render_national(_built(record))), "application/pdf", f"{record.reference}.pdf")
+    # The report changes when it is published and when an included assessment or its agency does.
+    stamp = stamp_of(record.status, record.published_at, [(a.id, a.version, agency.name, agency.agency_type)
+                                                          for a, agency in service.included(record)])
+    key = PdfKey(f"national:{record.id}", stamp, current_language())
+    return pdf_download(key, lambda: render_national(_built(record)), f"{record.reference}.pdf")
 
 
 @bp.get("/<report_id>.xlsx")

@@ -8,12 +8,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from reports.i18n import LANGUAGES
-from reports.render import render_blank, render_pdf
+from reports.render import render_blank
 from reports.workbook import WorkbookError, read_workbook, write_workbook
 from webapp.core import store
 from webapp.core.definitions import questionnaire
 from webapp.core.exports import XLSX, download
 from webapp.core.i18n import current_language
+from webapp.core.pdfs import PdfKey, pdf_download
 from webapp.offline.answers import answers_csv, answers_json
 
 bp = Blueprint("offline", __name__)
@@ -31,8 +32,9 @@ def _choice() -> tuple[str | None, str]:
 @bp.get("/blank.pdf")
 def blank_pdf():
     agency_type, lang = _choice()
-    pdf = render_pdf(render_blank(questionnaire(), agency_type, lang))
-    return download(pdf, "application/pdf", f"questionnaire-{agency_type or 'all'}-{lang}.pdf")
+    key = PdfKey("blank", "", f"{agency_type or 'all'}:{lang}")
+    return pdf_download(key, lambda: render_blank(questionnaire(), agency_type, lang),
+                        f"questionnaire-{agency_type or 'all'}-{lang}.pdf", public=True)
 
 
 @bp.get("/workbook.xlsx")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from reports.i18n import LANGUAGES
 from reports.render import render_body, render_document, stylesheet
 from webapp.core import store
 from webapp.core.i18n import current_language
+from webapp.core.models import Assessment
+from webapp.core.pdfs import PdfKey, pdf_download
 from webapp.core.reports import report_for
-from webapp.wizard import pdfcache
 
 bp = Blueprint("report", __name__)
 
@@ -43,33 +44,20 @@ def as_json(token: str):
     return response
 
 
-def _pdf_headers(key: str, reference: str) -> dict[str, str]:
-    return {
-        "Content-Disposition": f'attachment; filename="training-needs-{reference}.pdf"',
-        "Cache-Control": "private, no-cache",
-        "ETag": f'"{key}"',
-    }
-
-
 @bp.get("/a/<token>/report.pdf")
 def pdf(token: str):
-    digest = current_app.extensions["tna.digest"]
     lang = report_language()
-    current = pdfcache.current_key(store.link_token(token), lang, digest)
+    # One small query names the PDF: a repeat download never loads the assessment.
+    current = store.version_by_token(token)
     if current is None:
         abort(404)
-    key, reference = current
-    headers = _pdf_headers(key, reference)
-    # A key names one PDF forever: a browser that holds it has the report as it stands.
-    if request.if_none_match.contains(key):
-        return Response(status=304, headers=headers)
-    data = pdfcache.stored_pdf(key)
-    if data is None:
-        assessment = store.get_by_token(token)
-        key = pdfcache.cache_key(assessment, lang, digest)
-        data = pdfcache.render_and_store(assessment, key, lambda: render_document(_report(assessment, lang)))
-        headers = _pdf_headers(key, reference)
-    return Response(data, mimetype="application/pdf", headers=headers)
+    assessment_id, version = current
+
+    def build_html() -> str:
+        return render_document(_report(store.get_by_token(token), lang))
+
+    key = PdfKey(f"assessment:{assessment_id}", str(version), lang, assessment_id)
+    return pdf_download(key, build_html, f"training-needs-{Assessment.reference_for(assessment_id)}.pdf")
 
 
 @bp.get("/report-assets/report.css")
