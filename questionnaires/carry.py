@@ -19,7 +19,7 @@ from typing import Any
 
 from .answer_types import check
 from .answers import is_empty
-from .model import Questionnaire
+from .model import UNSCORED_CHOICES, Questionnaire
 from .yamlio import load_yaml
 
 
@@ -134,7 +134,7 @@ def mapping_problems(questionnaire_path: Path | str, questionnaire: Questionnair
             old_ids = {o for o, _ in old.options} if old.type != "yesno" else {"yes", "no"}
             new_ids = {o.id for o in question.choices()}
             for key, target in question.map.items():
-                if key not in old_ids and key not in ("dont-know", "not-applicable"):
+                if key not in old_ids and key not in UNSCORED_CHOICES:
                     problems.append(f"{where}: map: {key!r} is not an option of {source!r} in version {max(earlier)}")
                 if target is not None and target not in new_ids:
                     problems.append(f"{where}: map: {key!r} -> {target!r}, which is not an option of this question")

@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Union
 
+from .answers import is_empty
+
 
 def _contains(answer: Any, value: Any) -> bool:
     return isinstance(answer, list) and value in answer
@@ -69,7 +71,7 @@ class Answered:
     question: str
 
     def evaluate(self, answers: Mapping[str, Any]) -> bool:
-        return answers.get(self.question) not in (None, "", [])
+        return not is_empty(answers.get(self.question))
 
     def questions(self) -> Iterator[str]:
         yield self.question

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
+from .answers import is_empty
 from .model import Question, Questionnaire
 
 # A level drawn from fewer than half of the questions asked is not shown: too little evidence.
@@ -27,7 +28,7 @@ def round_half_up(value: float | Fraction, digits: int = 1) -> float:
 
 def answer_level(question: Question, value: Any) -> int | None:
     """The capacity level an answer shows, or None when it shows none."""
-    if not question.scored or value in (None, "", []):
+    if not question.scored or is_empty(value):
         return None
     if isinstance(value, list):
         chosen = [question.choice(v) for v in value]

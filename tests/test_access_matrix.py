@@ -53,9 +53,9 @@ MATRIX = {
     # The private link of a submitted assessment is the right to start from it; without one, nothing starts.
     "wizard.repeat": [("POST", "/repeat", everyone(302))],
     "agencies.index": [("GET", "/agencies/", staff(200))],
-    "agencies.show": [("GET", "/agencies/{agency}", staff(200)), ("GET", "/agencies/not-an-id", staff(404))],
+    "agencies.show": [("GET", "/agencies/{agency}", staff(200)), ("GET", "/agencies/not-an-id", everyone(404)), ("GET", "/agencies/00000000-0000-4000-8000-000000000000", staff(404))],
     "agencies.record_training": [("POST", "/agencies/{agency}/training", staff(400)),
-                                 ("POST", "/agencies/not-an-id/training", staff(404))],
+                                 ("POST", "/agencies/not-an-id/training", everyone(404))],
     "agencies.set_status": [("POST", "/agencies/{agency}/plan", staff(302))],
     # Offline: the blank forms are public; an assessment's workbook and answers need its private link.
     "offline.blank_pdf": [("GET", "/blank.pdf?agency_type=customs", everyone(200)), ("GET", "/blank.pdf?agency_type=x", everyone(404))],
@@ -96,7 +96,7 @@ MATRIX = {
                     ("POST", "/admin/users", allowed("manage-users", 200))],
     "review.index": [("GET", "/review/", staff(200))],
     "review.show": [("GET", "/review/{published}", staff(200)), ("GET", "/review/{draft}", staff(404)),
-                    ("GET", "/review/not-an-id", staff(404))],
+                    ("GET", "/review/not-an-id", everyone(404)), ("GET", "/review/00000000-0000-4000-8000-000000000000", staff(404))],
     "review.comment": [("POST", "/review/{published}/comment", staff(302)), ("POST", "/review/{draft}/comment", staff(404))],
     "review.adjust": [("POST", "/review/{draft}/adjust", staff(404))],
     "review.note": [("POST", "/review/{published}/note", staff(302))],

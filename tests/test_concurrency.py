@@ -55,14 +55,14 @@ def test_save_that_loses_a_race_is_refused_and_shows_both_values(app, browser, q
     version check refuses this one, and the page shows the answer the other save made."""
     from sqlalchemy import update
 
-    import webapp.wizard.pages
+    import webapp.core.store
     from webapp.core.db import db
     from webapp.core.models import Answer, Assessment
 
     token, answers = profile_done(browser, questionnaire)
     url = f"/a/{token}/section/profile"
     browser.get(url)
-    check = webapp.wizard.pages.newer_answers
+    check = webapp.core.store.newer_answers
 
     def read_then_lose_the_race(assessment, *args):
         newer = check(assessment, *args)
@@ -72,7 +72,7 @@ def test_save_that_loses_a_race_is_refused_and_shows_both_values(app, browser, q
             other.execute(update(Assessment).where(Assessment.id == assessment.id).values(version=Assessment.version + 1))
         return newer
 
-    monkeypatch.setattr(webapp.wizard.pages, "newer_answers", read_then_lose_the_race)
+    monkeypatch.setattr(webapp.core.store, "newer_answers", read_then_lose_the_race)
     data = form_data(questionnaire.profile, dict(answers))
     data["q_agency_name"] = "Name from this page"
     html = browser.post(url, data, status=409).get_data(as_text=True)
@@ -85,28 +85,47 @@ def test_save_that_loses_a_race_is_refused_and_shows_both_values(app, browser, q
 
 
 def test_concurrent_write_to_the_same_row_is_detected(app, questionnaire):
-    """The version column: a write based on a row version that changed meanwhile fails."""
-    import pytest
-    from sqlalchemy.orm.exc import StaleDataError
-
+    """The version column: a write based on a row version that changed meanwhile is refused,
+    and the store says so as a conflict, never as a database exception."""
     from webapp.core.db import db
     from webapp.core.models import Assessment
-    from webapp.core.store import create_assessment, get_by_token as wizard_record, save_answers
+    from webapp.core.store import create_assessment, find_by_token as wizard_record, save_page
 
     with app.app_context():
         token = create_assessment(questionnaire).token
-        save_answers(wizard_record(token), {"agency_name": "First"})
+        assessment = wizard_record(token)
+        assert save_page(assessment, {"agency_name": "First"}, assessment.version) == {}
     with app.app_context():
         first = wizard_record(token)
+        base = first.version
         # Simulate a second worker: bump the version behind this page's back.
         db.session.execute(
             Assessment.__table__.update().where(Assessment.token == token).values(version=Assessment.version + 1)
         )
         db.session.commit()
-        with pytest.raises(StaleDataError):
-            save_answers(first, {"agency_name": "Second"})
+        assert save_page(first, {"agency_name": "Second"}, base) == {"agency_name": ("First", "Second")}
     with app.app_context():
         assert wizard_record(token).answer_values()["agency_name"] == "First"
+
+
+def test_a_lost_race_to_add_the_same_answer_is_a_conflict(app, questionnaire):
+    """Two saves add the same new answer: the second one's insert hits the unique row, and the
+    store reports a conflict instead of an error."""
+    from webapp.core.db import db
+    from webapp.core.models import Answer
+    from webapp.core.store import create_assessment, find_by_token as wizard_record, save_page
+
+    with app.app_context():
+        token = create_assessment(questionnaire).token
+        assessment = wizard_record(token)
+        base = assessment.version
+        assessment.answer_rows()  # this page has read the answers: none yet
+        with db.engine.begin() as other:  # another worker adds the answer first
+            other.execute(Answer.__table__.insert().values(assessment_id=assessment.id, question_id="agency_name",
+                                                          value="Other", revision=base, confidential=False, carried=False))
+        assert save_page(assessment, {"agency_name": "Mine"}, base) == {"agency_name": ("Other", "Mine")}
+    with app.app_context():
+        assert wizard_record(token).answer_values()["agency_name"] == "Other"
 
 
 def test_double_clicked_start_creates_one_assessment(app, browser):

@@ -268,24 +268,22 @@ def _answers_as_import(path: str, questionnaire):
 def _import_into(link: str, imported) -> None:
     from webapp import create_app
     from webapp.core import store
-    from webapp.wizard.views import TOKEN_IN_LINK
 
-    match = TOKEN_IN_LINK.search(link[-200:])
+    token = store.token_from_link(link)
     app = create_app()
     with app.app_context():
-        assessment = store.find_by_token(match.group(1)) if match else None
+        assessment = store.find_by_token(token) if token else None
         if assessment is None:
             raise click.ClickException("This link does not open an assessment.")
         if assessment.submitted:
             raise click.ClickException("This assessment is submitted; its answers can no longer change.")
         values, base = store.workbook_values(assessment, imported, keep_file=False)
-        conflicts = store.newer_answers(assessment, base, values)
+        conflicts = store.save_page(assessment, values, base, comments=imported.comments)
         if conflicts:
             for qid in conflicts:
                 click.echo(f"{qid}: a different answer was saved after the workbook was made", err=True)
             click.echo("Nothing was saved. Answer these in the browser, or upload the file there and choose.", err=True)
             sys.exit(1)
-        store.save_workbook(assessment, values, imported.comments, imported.language)
         click.echo(f"Saved {len(values)} answer(s) into {assessment.reference}.")
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from questionnaires import Question, Questionnaire, tr
+from questionnaires.model import DONT_KNOW, NOT_APPLICABLE
 from questionnaires.answer_types import check
 from questionnaires.answers import is_empty
 from reports.catalogue import Catalogue
@@ -47,11 +48,11 @@ def already_there() -> bool:
 
 def _choose(question: Question, level: float, rng: random.Random) -> Any:
     """A plausible answer near `level` for a scored question; a random one otherwise."""
-    choices = [o for o in question.choices() if o.id not in ("not-applicable",)]
+    choices = [o for o in question.choices() if o.id != NOT_APPLICABLE]
     scored = [o for o in choices if o.level is not None]
     if question.scored and scored:
         if rng.random() < 0.06:
-            return ["dont-know"] if question.type == "multiple" else "dont-know"
+            return [DONT_KNOW] if question.type == "multiple" else DONT_KNOW
         wanted = max(0, min(4, round(level + rng.uniform(-1, 1))))
         best = min(scored, key=lambda o: (abs(o.level - wanted), rng.random()))
         if question.type == "multiple":

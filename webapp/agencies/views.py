@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from uuid import UUID
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -63,11 +65,8 @@ class TrainingForm(FlaskForm):
             raise ValidationError(_("The last day cannot be before the first day"))
 
 
-def _agency(agency_id: str) -> Agency:
-    agency = db.session.get(Agency, agency_id) if len(agency_id) <= 36 else None
-    if agency is None:
-        abort(404)
-    return agency
+def _agency(agency_id: UUID) -> Agency:
+    return db.get_or_404(Agency, str(agency_id))
 
 
 def _training_form(formdata=None) -> TrainingForm:
@@ -95,15 +94,15 @@ def index():
     return render_template("agencies/index.html", agencies=service.agencies_with_assessments())
 
 
-@bp.get("/<agency_id>")
+@bp.get("/<uuid:agency_id>")
 @permission_required("review")
-def show(agency_id: str):
+def show(agency_id: UUID):
     return _page(_agency(agency_id), _training_form())
 
 
-@bp.post("/<agency_id>/training")
+@bp.post("/<uuid:agency_id>/training")
 @permission_required("review")
-def record_training(agency_id: str):
+def record_training(agency_id: UUID):
     agency = _agency(agency_id)
     form = _training_form(request.form)
     if not form.validate():
@@ -115,9 +114,9 @@ def record_training(agency_id: str):
     return redirect(url_for("agencies.show", agency_id=agency.id) + "#training")
 
 
-@bp.post("/<agency_id>/plan")
+@bp.post("/<uuid:agency_id>/plan")
 @permission_required("review")
-def set_status(agency_id: str):
+def set_status(agency_id: UUID):
     agency = _agency(agency_id)
     assessment, rows = plan(agency.id)
     part = request.form.get("part", "")

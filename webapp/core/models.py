@@ -348,7 +348,7 @@ class NationalReport(db.Model):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
     country: Mapped[str] = mapped_column(String(2), index=True)
     assessment_ids: Mapped[list[str]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), default="draft")
+    status: Mapped[str] = mapped_column(String(16), default=DRAFT)
     created_by: Mapped[str | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     published_by: Mapped[str | None] = mapped_column(ForeignKey("user_account.id"))

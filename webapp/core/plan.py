@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from reports.recommend import PRIORITY_ORDER
 from webapp.core.db import db
 from webapp.core.models import PLAN_STATUSES, Assessment, PlanItem, PublishedRecommendation, Training
 from webapp.core.status import PUBLISHED
@@ -49,9 +50,8 @@ def plan(agency_id: str) -> tuple[Assessment | None, list[PlanRow]]:
     items = {(i.resource_id, i.part_id): i for i in db.session.scalars(select(PlanItem).where(PlanItem.assessment_id == assessment.id))}
     since = (assessment.submitted_at or assessment.created_at).date()
     delivered = training_of(agency_id, since)
-    order = {"high": 0, "medium": 1, "low": 2}
     rows = []
-    for rec in sorted(recs, key=lambda r: (order.get(r.priority, 3), r.resource_id, r.part_id)):
+    for rec in sorted(recs, key=lambda r: (PRIORITY_ORDER.get(r.priority, len(PRIORITY_ORDER)), r.resource_id, r.part_id)):
         item = items.get((rec.resource_id, rec.part_id))
         rows.append(PlanRow(rec, item.status if item else PLANNED, item.reason if item else None,
                             tuple(t for t in delivered if (t.resource_id, t.part_id) == (rec.resource_id, rec.part_id))))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
-from flask import abort
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -130,21 +130,17 @@ def workbook_values(assessment: Assessment, imported: Imported, keep_file: bool)
     return values, base
 
 
-def save_workbook(assessment: Assessment, values: Mapping[str, Any], comments: Mapping[str, str], language: str) -> None:
-    """The workbook's answers and comments, in one transaction."""
-    for question_id, text in comments.items():
-        db.session.add(Comment(assessment_id=assessment.id, question_id=question_id, text=f"[workbook] {text}"[:4000]))
-    save_answers(assessment, values, language=None)
-
-
 _BY_TOKEN = select(Assessment).where(Assessment.token == bindparam("token"))
 
 
-def link_token(token: str) -> str:
-    """A token that may be a private link's, or a 404: an empty or over-long one never is."""
-    if not token or len(token) > TOKEN_MAX:
-        abort(404)
-    return token
+# A private link as pasted (the whole address, or only its token): its last path segment.
+TOKEN_IN_LINK = re.compile(r"(?:/a/)?([A-Za-z0-9_-]{20,64})/?")
+
+
+def token_from_link(text: str) -> str | None:
+    """The token of a pasted private link or a bare token; None when there is none in it."""
+    match = TOKEN_IN_LINK.search(text.strip()[-200:]) if text else None
+    return match.group(1) if match else None
 
 
 def version_by_token(token: str) -> tuple[str, int] | None:
@@ -156,19 +152,10 @@ def version_by_token(token: str) -> tuple[str, int] | None:
 
 
 def find_by_token(token: str) -> Assessment | None:
-    """The assessment behind a private link, or None."""
+    """The assessment behind a private link, or None for any unknown, altered or over-long token."""
     if not token or len(token) > TOKEN_MAX:
         return None
     return db.session.scalar(_BY_TOKEN, {"token": token})
-
-
-def get_by_token(token: str) -> Assessment:
-    """The assessment behind a private link, or a 404 for any unknown or altered token."""
-    link_token(token)
-    assessment = db.session.scalar(_BY_TOKEN, {"token": token})
-    if assessment is None:
-        abort(404)
-    return assessment
 
 
 def newer_answers(
@@ -206,21 +193,55 @@ def clarifications(assessment: Assessment, section_id: str) -> list[Comment]:
     ))
 
 
-def save_answers(
-    assessment: Assessment, values: Mapping[str, Any], confidential: Mapping[str, bool] | None = None,
-    language: str | None = None,
+Conflicts = dict[str, tuple[Any, Any]]
+
+
+def save_page(
+    assessment: Assessment, values: Mapping[str, Any], base_version: int,
+    confidential: Mapping[str, bool] | None = None, language: str | None = None,
+    comments: Mapping[str, str] | None = None,
+) -> Conflicts:
+    """Save a page's (or a workbook's) answers in one transaction, unless they would overwrite
+    an answer saved elsewhere since `base_version`.
+
+    Returns the conflicts, question id -> (the answer saved elsewhere, the answer sent); when
+    there are any, nothing was saved. Two ways to conflict: an answer written after the page
+    was shown, or another save that commits between this one's read and its write (the
+    version check refuses this one; the assessment is then read afresh). An empty result means
+    everything was saved. No database exception leaves this function.
+    """
+    confidential = confidential or {}
+    newer = newer_answers(assessment, base_version, values, confidential)
+    if newer:
+        return {qid: (theirs, values[qid]) for qid, theirs in newer.items()}
+    if not values and not comments:
+        return {}
+    for question_id, text in (comments or {}).items():
+        db.session.add(Comment(assessment_id=assessment.id, question_id=question_id, text=f"[workbook] {text}"[:4000]))
+    try:
+        _write_answers(assessment, values, confidential, language)
+    except (StaleDataError, IntegrityError):
+        # The version check refused the write, or the other save added the same answer first.
+        db.session.rollback()
+        stored_now = assessment.answer_values()
+        # Answers the other save left as this page has them are not in conflict.
+        return {qid: (stored_now.get(qid), value) for qid, value in values.items()
+                if stored_now.get(qid) != (None if is_empty(value) else value)}
+    return {}
+
+
+def _write_answers(
+    assessment: Assessment, values: Mapping[str, Any], confidential: Mapping[str, bool], language: str | None,
 ) -> None:
-    """Write these answers in one transaction; an empty value clears the stored answer.
+    """Write these answers and commit; an empty value clears the stored answer.
 
     The assessment's version column goes up by one with every save (SQLAlchemy's version
     counter): a concurrent save of the same assessment makes this one fail with
-    StaleDataError instead of overwriting it, and the rollback leaves the assessment to be read
-    afresh. Each answer written records the version that wrote it, so a page shown at an older
-    version can tell what changed since.
+    StaleDataError instead of overwriting it. Each answer written records the version that
+    wrote it, so a page shown at an older version can tell what changed since.
     """
     rows = assessment.answer_rows()
     revision = assessment.version + 1
-    confidential = confidential or {}
     now = utcnow()
     before = {qid: rows[qid].value if qid in rows else None for qid in values}
     changed = sorted(qid for qid, value in values.items() if before[qid] != (None if is_empty(value) else value))
@@ -247,11 +268,7 @@ def save_answers(
     if changed:
         db.session.add(AuditEvent(assessment_id=assessment.id, actor_id=_actor_id(), action="answers changed",
                                   before={q: before[q] for q in changed}, after={q: values[q] for q in changed}, at=now))
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise
+    db.session.commit()
 
 
 AGENCY_FIELDS = {"country": "country", "agency_name": "name", "agency_type": "agency_type"}

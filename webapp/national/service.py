@@ -10,7 +10,7 @@ from reports.national import AgencyInput, NationalReport, build_national
 from webapp.core.db import db
 from webapp.core.models import Agency, Assessment, AuditEvent, User, utcnow
 from webapp.core.models import NationalReport as NationalRecord
-from webapp.core.status import EDITABLE
+from webapp.core.status import EDITABLE, PUBLISHED
 from webapp.core.store import adjustment_specs
 
 
@@ -55,7 +55,7 @@ def create(country: str, chosen: list[str], author: User | None) -> NationalReco
 
 
 def publish(record: NationalRecord, author: User) -> None:
-    record.status, record.published_by, record.published_at = "published", author.id, utcnow()
+    record.status, record.published_by, record.published_at = PUBLISHED, author.id, utcnow()
     db.session.add(AuditEvent(actor_id=author.id, action="national report published",
                               after={"national": record.id, "country": record.country}))
     db.session.commit()

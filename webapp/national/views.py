@@ -3,6 +3,8 @@ the agencies included once published."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,20 +17,19 @@ from webapp.core.i18n import current_language
 from webapp.core.models import NationalReport as NationalRecord
 from webapp.core.pdfs import PdfKey, pdf_download, stamp_of
 from webapp.core.roles import can, permission_required
+from webapp.core.status import PUBLISHED
 from webapp.national import service
 
 bp = Blueprint("national", __name__, url_prefix="/national")
 
 
-def _record(report_id: str) -> NationalRecord:
+def _record(report_id: UUID) -> NationalRecord:
     """The report, if this person may read it: TA officers always; once published, donors and
     the officials of an agency it includes. Anyone else gets a 404 (or the sign-in page)."""
-    record = db.session.get(NationalRecord, report_id) if len(report_id) <= 36 else None
-    if record is None:
-        abort(404)
+    record = db.get_or_404(NationalRecord, str(report_id))
     if can("review"):
         return record
-    published = record.status == "published"
+    published = record.status == PUBLISHED
     if published and can("read-portfolio"):
         return record
     if published and can("assess") and current_user.agency_id in {agency.id for _a, agency in service.included(record)}:
@@ -37,7 +38,7 @@ def _record(report_id: str) -> NationalRecord:
 
 
 def _built(record: NationalRecord):
-    status = _("Published") if record.status == "published" else _("Draft: not yet published")
+    status = _("Published") if record.status == PUBLISHED else _("Draft: not yet published")
     return service.build(record, questionnaire(), catalogue(), current_language(), status)
 
 
@@ -70,15 +71,15 @@ def create():
     return redirect(url_for("national.show", report_id=record.id))
 
 
-@bp.get("/<report_id>")
-def show(report_id: str):
+@bp.get("/<uuid:report_id>")
+def show(report_id: UUID):
     record = _record(report_id)
     report = _built(record)
     return render_template("national/show.html", record=record, body=render_national_body(report), can_publish=can("review"))
 
 
-@bp.get("/<report_id>.pdf")
-def pdf(report_id: str):
+@bp.get("/<uuid:report_id>.pdf")
+def pdf(report_id: UUID):
     record = _record(report_id)
     # The report changes when it is published and when an included assessment or its agency does.
     stamp = stamp_of(record.status, record.published_at, [(a.id, a.version, agency.name, agency.agency_type)
@@ -87,8 +88,8 @@ def pdf(report_id: str):
     return pdf_download(key, lambda: render_national(_built(record)), f"{record.reference}.pdf")
 
 
-@bp.get("/<report_id>.xlsx")
-def xlsx(report_id: str):
+@bp.get("/<uuid:report_id>.xlsx")
+def xlsx(report_id: UUID):
     """The matrix and the plan, as a workbook."""
     record = _record(report_id)
     report = _built(record)
@@ -108,11 +109,11 @@ def xlsx(report_id: str):
     return download(data, XLSX, f"{record.reference}.xlsx")
 
 
-@bp.post("/<report_id>/publish")
+@bp.post("/<uuid:report_id>/publish")
 @permission_required("review")
-def publish(report_id: str):
+def publish(report_id: UUID):
     record = _record(report_id)
-    if record.status != "published":
+    if record.status != PUBLISHED:
         service.publish(record, current_user)
         flash(_("The national report is published. Donors and the agencies included can read it."), "success")
     return redirect(url_for("national.show", report_id=record.id))

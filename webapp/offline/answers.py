@@ -35,7 +35,7 @@ def answers_json(assessment: Assessment, questionnaire: Questionnaire) -> dict[s
     }
 
 
-def answers_csv(assessment: Assessment, questionnaire: Questionnaire, lang: str) -> str:
+def answers_csv(assessment: Assessment, questionnaire: Questionnaire) -> str:
     data = answers_json(assessment, questionnaire)
     header = ["section", "question", "question_text", "value", "text"]
     values = [[r["section"], r["question"], r["question_text"],

@@ -13,6 +13,7 @@ from reports.workbook import WorkbookError, read_workbook, write_workbook
 from webapp.core import store
 from webapp.core.definitions import questionnaire
 from webapp.core.exports import XLSX, download
+from webapp.core.links import assessment_or_404
 from webapp.core.i18n import current_language
 from webapp.core.pdfs import PdfKey, pdf_download
 from webapp.offline.answers import answers_csv, answers_json
@@ -45,7 +46,7 @@ def blank_workbook():
 
 @bp.get("/a/<token>/workbook.xlsx")
 def workbook(token: str):
-    assessment = store.get_by_token(token)
+    assessment = assessment_or_404(token)
     answers = assessment.answer_values()
     lang = request.args.get("lang") if request.args.get("lang") in LANGUAGES else assessment.language
     data = write_workbook(questionnaire(), answers.get("agency_type"), lang, answers, assessment.reference, assessment.version)
@@ -54,15 +55,15 @@ def workbook(token: str):
 
 @bp.get("/a/<token>/answers.json")
 def as_json(token: str):
-    assessment = store.get_by_token(token)
+    assessment = assessment_or_404(token)
     text = json.dumps(answers_json(assessment, questionnaire()), ensure_ascii=False, indent=2)
     return download(text.encode(), "application/json", f"{assessment.reference}-answers.json")
 
 
 @bp.get("/a/<token>/answers.csv")
 def as_csv(token: str):
-    assessment = store.get_by_token(token)
-    return download(answers_csv(assessment, questionnaire(), current_language()).encode(), "text/csv",
+    assessment = assessment_or_404(token)
+    return download(answers_csv(assessment, questionnaire()).encode(), "text/csv",
                      f"{assessment.reference}-answers.csv")
 
 
@@ -70,7 +71,7 @@ def as_csv(token: str):
 def import_workbook(token: str):
     """Upload a filled workbook into a draft: every problem listed, nothing saved until the
     whole file is clean, and nothing saved since the download overwritten without asking."""
-    assessment = store.get_by_token(token)
+    assessment = assessment_or_404(token)
     if assessment.submitted:
         return redirect(url_for("wizard.check", token=token))
     if request.method == "GET":
@@ -87,11 +88,10 @@ def import_workbook(token: str):
     if problems or imported is None:
         return render_template("offline/import.html", assessment=assessment, problems=problems), 400
     values, base_version = store.workbook_values(assessment, imported, request.form.get("keep_file") == "yes")
-    conflicts = store.newer_answers(assessment, base_version, values)
+    conflicts = store.save_page(assessment, values, base_version, language=None, comments=imported.comments)
     if conflicts:
         q = questionnaire()
-        rows = [(q.question(qid), theirs, values[qid]) for qid, theirs in conflicts.items()]
+        rows = [(q.question(qid), theirs, sent) for qid, (theirs, sent) in conflicts.items()]
         return render_template("offline/import.html", assessment=assessment, conflicts=rows), 409
-    store.save_workbook(assessment, values, imported.comments, lang)
     flash(_("The workbook is imported: %(count)s answers. Check them, then submit.", count=len(imported.answers)), "success")
     return redirect(url_for("wizard.check", token=token))

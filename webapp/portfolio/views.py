@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
@@ -52,7 +54,7 @@ def index():
 def _published_national():
     from webapp.core.models import NationalReport
 
-    return db.session.scalars(db.select(NationalReport).where(NationalReport.status == "published")
+    return db.session.scalars(db.select(NationalReport).where(NationalReport.status == PUBLISHED)
                               .order_by(NationalReport.published_at.desc())).all()
 
 
@@ -144,12 +146,12 @@ def work_plan():
     return download(csv_text(header, rows), "text/csv", "work-plan.csv")
 
 
-@bp.get("/report/<assessment_id>")
+@bp.get("/report/<uuid:assessment_id>")
 @permission_required("read-portfolio")
-def report(assessment_id: str):
+def report(assessment_id: UUID):
     """A published report, read-only. Free text the official marked confidential is withheld."""
-    assessment = db.session.get(Assessment, assessment_id) if len(assessment_id) <= 36 else None
-    if assessment is None or assessment.status != PUBLISHED:
+    assessment = db.get_or_404(Assessment, str(assessment_id))
+    if assessment.status != PUBLISHED:
         abort(404)
     built = report_for(assessment, current_language(), "donor")
     return render_template("portfolio/report.html", report=built, body=render_body(built))

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from questionnaires import tr
+from reports.analysis import ACTIONS
+from reports.recommend import PRIORITY_ORDER
 from reports.render import render_body
 from webapp.core import store
 from webapp.core.db import db
@@ -23,10 +27,10 @@ TEXT_LIMIT = 4000
 REASON_LIMIT = 2000
 
 
-def _assessment(assessment_id: str) -> Assessment:
+def _assessment(assessment_id: UUID) -> Assessment:
     """The assessment, if it exists and has been sent for review; drafts stay private."""
-    assessment = db.session.get(Assessment, assessment_id) if len(assessment_id) <= 36 else None
-    if assessment is None or assessment.status not in review.REVIEWABLE:
+    assessment = db.get_or_404(Assessment, str(assessment_id))
+    if assessment.status not in review.REVIEWABLE:
         abort(404)
     return assessment
 
@@ -41,9 +45,9 @@ def index():
                            agency_types=questionnaire().agency_types())
 
 
-@bp.get("/<assessment_id>")
+@bp.get("/<uuid:assessment_id>")
 @permission_required("review")
-def show(assessment_id: str):
+def show(assessment_id: UUID):
     assessment = _assessment(assessment_id)
     lang = current_language()
     report = report_for(assessment, lang, "reviewer")
@@ -78,9 +82,9 @@ def _text(name: str, limit: int) -> str | None:
     return value
 
 
-@bp.post("/<assessment_id>/comment")
+@bp.post("/<uuid:assessment_id>/comment")
 @permission_required("review")
-def comment(assessment_id: str):
+def comment(assessment_id: UUID):
     assessment = _assessment(assessment_id)
     text = _text("text", TEXT_LIMIT)
     target = request.form.get("target", "")
@@ -101,15 +105,15 @@ def comment(assessment_id: str):
     return redirect(url_for("review.show", assessment_id=assessment.id))
 
 
-@bp.post("/<assessment_id>/adjust")
+@bp.post("/<uuid:assessment_id>/adjust")
 @permission_required("review")
-def adjust(assessment_id: str):
+def adjust(assessment_id: UUID):
     assessment = _assessment(assessment_id)
     resource_id, _sep, part_id = request.form.get("part", "").partition("/")
     action = request.form.get("action")
     priority = request.form.get("priority") or None
     known = {(r.id, p.id) for r, p in catalogue().parts()}
-    if (resource_id, part_id) not in known or action not in ("add", "remove", "priority") or priority not in (None, "high", "medium", "low"):
+    if (resource_id, part_id) not in known or action not in ACTIONS or (priority is not None and priority not in PRIORITY_ORDER):
         abort(400)
     reason = _text("reason", REASON_LIMIT)
     if reason:
@@ -118,9 +122,9 @@ def adjust(assessment_id: str):
     return redirect(url_for("review.show", assessment_id=assessment.id) + "#recommendations")
 
 
-@bp.post("/<assessment_id>/note")
+@bp.post("/<uuid:assessment_id>/note")
 @permission_required("review")
-def note(assessment_id: str):
+def note(assessment_id: UUID):
     assessment = _assessment(assessment_id)
     text = (request.form.get("note") or "").strip()
     if len(text) > TEXT_LIMIT:
@@ -131,9 +135,9 @@ def note(assessment_id: str):
     return redirect(url_for("review.show", assessment_id=assessment.id))
 
 
-@bp.post("/<assessment_id>/reviewed")
+@bp.post("/<uuid:assessment_id>/reviewed")
 @permission_required("review")
-def reviewed(assessment_id: str):
+def reviewed(assessment_id: UUID):
     assessment = _assessment(assessment_id)
     if assessment.status in (CLARIFICATION, PUBLISHED):
         flash(_("This assessment cannot be marked as reviewed now."), "error")
@@ -143,9 +147,9 @@ def reviewed(assessment_id: str):
     return redirect(url_for("review.show", assessment_id=assessment.id))
 
 
-@bp.post("/<assessment_id>/publish")
+@bp.post("/<uuid:assessment_id>/publish")
 @permission_required("review")
-def publish(assessment_id: str):
+def publish(assessment_id: UUID):
     assessment = _assessment(assessment_id)
     if assessment.status != REVIEWED:
         flash(_("Mark the assessment as reviewed before you publish it."), "error")

@@ -78,10 +78,8 @@ def _form_class(section: Section, lang: str) -> type[SectionForm]:
         return cached[1]
 
     class Form(SectionForm):
-        class Meta:
-            pass
+        pass
 
-    Form.Meta.lang = lang
     words = Translator(lang)
     for question in section.questions:
         setattr(Form, field_name(question), handler(question).field(question, words))

@@ -8,13 +8,12 @@ from functools import cached_property
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm.exc import StaleDataError
 
 from questionnaires import Question, Questionnaire, Section
 from questionnaires.answer_types import handler
 from questionnaires.answers import is_empty
 from webapp.core.models import Assessment
-from webapp.core.store import newer_answers, save_answers
+from webapp.core.store import save_page
 from webapp.wizard.forms import SectionForm, carried, problem_text, read_answer, section_form
 
 NOT_STARTED = "not-started"
@@ -154,23 +153,7 @@ def submit_page(
     # Free text may be marked confidential: donors never see it.
     marked = set(formdata.getlist("confidential")) if hasattr(formdata, "getlist") else set()
     confidential = {q.id: q.id in marked for q in result.visible if handler(q).may_be_confidential and q.id in to_save}
-    newer = newer_answers(assessment, base_version, to_save, confidential)
-    if newer:
-        result.conflicts = {qid: (theirs, to_save[qid]) for qid, theirs in newer.items()}
-        return result
-    if to_save:
-        try:
-            # The assessment records the language it is being answered in.
-            save_answers(assessment, to_save, confidential, language=lang)
-        except StaleDataError:
-            # Another save of this assessment committed between our read and our write; the
-            # rollback expired the assessment, so what follows reads it afresh.
-            result.base_version = assessment.version
-            stored_now = assessment.answer_values()
-            # Answers the other save left as this page has them are not in conflict.
-            result.conflicts = {
-                qid: (stored_now.get(qid), value) for qid, value in to_save.items() if stored_now.get(qid) != value
-            }
-            return result
-        result.base_version = assessment.version
+    # The assessment records the language it is being answered in.
+    result.conflicts = save_page(assessment, to_save, base_version, confidential, language=lang)
+    result.base_version = assessment.version
     return result

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request
 from reports.i18n import LANGUAGES
 from reports.render import render_body, render_document, stylesheet
 from webapp.core import store
+from webapp.core.links import assessment_or_404
 from webapp.core.i18n import current_language
 from webapp.core.models import Assessment
 from webapp.core.pdfs import PdfKey, pdf_download
@@ -27,7 +28,7 @@ def _report(assessment, lang: str):
 
 @bp.get("/a/<token>/report")
 def show(token: str):
-    assessment = store.get_by_token(token)
+    assessment = assessment_or_404(token)
     lang = report_language()
     report = _report(assessment, lang)
     return render_template("wizard/report.html", assessment=assessment, report=report, body=render_body(report), report_lang=lang)
@@ -38,7 +39,7 @@ def as_json(token: str):
     """The scores and ranked recommendations as data, for the private link's holder."""
     from reports.export import report_data
 
-    assessment = store.get_by_token(token)
+    assessment = assessment_or_404(token)
     response = jsonify(report_data(_report(assessment, report_language())))
     response.headers["Cache-Control"] = "private, no-cache"
     return response
@@ -54,7 +55,7 @@ def pdf(token: str):
     assessment_id, version = current
 
     def build_html() -> str:
-        return render_document(_report(store.get_by_token(token), lang))
+        return render_document(_report(assessment_or_404(token), lang))
 
     key = PdfKey(f"assessment:{assessment_id}", str(version), lang, assessment_id)
     return pdf_download(key, build_html, f"training-needs-{Assessment.reference_for(assessment_id)}.pdf")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -13,6 +12,7 @@ from questionnaires import tr
 from webapp.core import store
 from webapp.core.definitions import history, questionnaire
 from webapp.core.errors import render_error
+from webapp.core.links import assessment_or_404
 from webapp.core.i18n import Translator, current_language
 from webapp.core.roles import can
 from webapp.wizard.pages import (
@@ -29,7 +29,6 @@ from webapp.wizard.pages import (
 )
 
 bp = Blueprint("wizard", __name__)
-TOKEN_IN_LINK = re.compile(r"(?:/a/)?([A-Za-z0-9_-]{20,64})/?")
 
 
 @bp.get("/")
@@ -50,9 +49,8 @@ def create():
 def repeat():
     """Start a new assessment from an earlier, submitted one. Its private link proves the right
     to it: pasted on the start page, or sent by the agency's page to a signed-in official."""
-    link = request.form.get("link", "").strip()
-    match = TOKEN_IN_LINK.search(link[-200:]) if link else None
-    previous = store.find_by_token(match.group(1)) if match else None
+    token = store.token_from_link(request.form.get("link", ""))
+    previous = store.find_by_token(token) if token else None
     if previous is None:
         flash(_("This link does not open an assessment. Paste the whole private link of your last assessment."), "error")
         return redirect(url_for("wizard.start"))
@@ -69,17 +67,16 @@ def repeat():
 @bp.get("/resume")
 def resume():
     """Accept a pasted private link or token and go to it."""
-    link = request.args.get("link", "").strip()
-    match = TOKEN_IN_LINK.search(link[-200:]) if link else None
-    if not match:
+    token = store.token_from_link(request.args.get("link", ""))
+    if token is None:
         flash(_("Paste the whole private link you were given, for example https://…/a/AbC123…/"), "error")
         return redirect(url_for("wizard.start"))
-    return redirect(url_for("wizard.overview", token=match.group(1)))
+    return redirect(url_for("wizard.overview", token=token))
 
 
 def _progress(token: str):
     """The assessment behind a link, its answers, and the pages that apply to it."""
-    assessment = store.get_by_token(token)
+    assessment = assessment_or_404(token)
     answers = assessment.answer_values()
     return assessment, answers, steps(questionnaire(), answers)
 
@@ -95,7 +92,7 @@ def overview(token: str):
 
 @bp.route("/a/<token>/section/<section_id>", methods=["GET", "POST"])
 def section(token: str, section_id: str):
-    assessment = store.get_by_token(token)
+    assessment = assessment_or_404(token)
     q = questionnaire()
     answers = assessment.answer_values()
     current = applicable_section(q, answers, section_id)
