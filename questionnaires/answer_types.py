@@ -1,20 +1,24 @@
 """One handler per answer type: everything the product does with an answer of that type.
 
 A handler reads what a browser sent, reads what an answers file says, checks the value, makes
-the form field and its initial value, writes the answer as a person reads it, and names the
-template partial (under webapp/templates/answers/) that shows the question.
+the form field and its initial value, writes the answer as a person reads it, names the
+template partial (under webapp/templates/answers/) that shows the question, and writes and
+reads its cell of the workbook (what the cell accepts, what it shows, what it means).
 
 Stored values: a choice id (single, yes/no), a list of choice ids (multiple), an int (number),
 a string (text), an ISO 3166 alpha-2 code (country).
 
 To add a type: write a handler class here, add it to ANSWER_TYPES, and, unless it looks like
-an existing one, add its partial.
+an existing one, add its partial. The form, the paper form and the workbook dispatch on the
+handler, never on the type's name.
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -39,6 +43,33 @@ class Words(Protocol):
     def number(self, value: float, digits: int = 0) -> str: ...
 
     def countries(self) -> dict[str, str]: ...
+
+
+@dataclass(frozen=True)
+class Cell:
+    """What a workbook's answer cell accepts, for the workbook to draw as its data validation:
+    one of a list of values, a whole number in a range, or text up to a length."""
+
+    kind: Literal["list", "whole", "text"]
+    error: str  # shown by the spreadsheet when the cell does not hold what it accepts
+    values: tuple[str, ...] = ()  # "list"
+    low: int = 0  # "whole"
+    high: int = 0  # "whole": the largest number; "text": the longest answer
+    wrap: bool = False  # a long answer wraps in its cell
+
+
+@dataclass(frozen=True)
+class OnPaper:
+    """How a question without options is answered on the printed form: a word before the line
+    ("Number:"), how many lines, and whether the line is short."""
+
+    label: str = ""
+    lines: int = 1
+    short: bool = False
+
+
+def _listed(text: str) -> Problem:
+    return Problem("not-in-list", {"value": text[:80]})
 
 
 class MultiCheckboxField(SelectMultipleField):  # type: ignore[misc]
@@ -91,6 +122,56 @@ class AnswerType:
         """A non-empty answer as a person reads it, in `words`' language."""
         return str(value)
 
+    def on_paper(self, question: Question, words: Words) -> OnPaper:
+        """The printed form's space for the answer (choice types print their options instead)."""
+        return OnPaper(lines=1 if question.max_length <= SHORT_TEXT else 4)
+
+    def sample(self, question: Question, rng: random.Random, given: Mapping[str, Any]) -> Any:
+        """A plausible answer, for demonstration data: an option, or what `given` holds for
+        this type (its "text", its "country")."""
+        return given.get("text", "")
+
+    # The workbook: one cell per question, in the workbook's language (`words`).
+
+    def cell(self, question: Question, words: Words) -> Cell:
+        t = words
+        return Cell("text", t("Keep this answer to %(limit)s characters or fewer", limit=question.max_length),
+                    high=question.max_length, wrap=True)
+
+    def cell_value(self, question: Question, value: Any, words: Words) -> Any:
+        """A non-empty stored answer as its cell shows it."""
+        return value
+
+    def from_cell(self, question: Question, raw: Any, words: Words) -> tuple[Any, Problem | None]:
+        """A non-blank cell as the wizard stores it, or the problem that keeps it from being read.
+        The engine's `check` runs on the result afterwards, as for a form."""
+        return str(raw).strip(), None
+
+    # A type whose answer is a list (`many`) has one row per option, ticked Yes or No.
+
+    def tick_cell(self, words: Words) -> Cell:
+        t = words
+        return Cell("list", t("Answer %(yes)s or %(no)s", yes=t("Yes"), no=t("No")), values=(t("Yes"), t("No")))
+
+    def tick_value(self, value: Any, option_id: str, words: Words) -> str | None:
+        """Yes for a chosen option, No for the others once any is chosen, blank before."""
+        chosen = set(value or [])
+        t = words
+        return t("Yes") if option_id in chosen else (t("No") if chosen else None)
+
+    def from_tick(self, raw: Any, words: Words) -> tuple[bool | None, Problem | None]:
+        """Whether the option is ticked (None: left blank), or the problem with the cell."""
+        t = words
+        text = "" if raw is None else str(raw).strip().casefold()
+        if not text:
+            return None, None
+        yes, no = t("Yes"), t("No")
+        if text in (yes.casefold(), "yes"):
+            return True, None
+        if text in (no.casefold(), "no"):
+            return False, None
+        return None, Problem("yes-or-no", {"yes": yes, "no": no})
+
 
 class Single(AnswerType):
     name = "single"
@@ -117,6 +198,30 @@ class Single(AnswerType):
             option = question.choice(v)
             labels.append(tr(option.label, words.lang) if option else str(v))
         return "; ".join(labels)
+
+    def sample(self, question: Question, rng: random.Random, given: Mapping[str, Any]) -> Any:
+        from .model import NOT_APPLICABLE
+
+        plain = [o for o in question.choices() if not o.exclusive and o.id != NOT_APPLICABLE] or list(question.choices())
+        return rng.choice(plain).id
+
+    def cell(self, question: Question, words: Words) -> Cell:
+        t = words
+        return Cell("list", t("Choose an answer from the list"), values=tuple(tr(o.label, words.lang) for o in question.choices()))
+
+    def cell_value(self, question: Question, value: Any, words: Words) -> Any:
+        option = question.choice(value) if isinstance(value, str) else None
+        return tr(option.label, words.lang) if option else None
+
+    def from_cell(self, question: Question, raw: Any, words: Words) -> tuple[Any, Problem | None]:
+        """The option's label in the workbook's language, or its id."""
+        text = str(raw).strip()
+        by_label = {tr(o.label, words.lang).casefold(): o.id for o in question.choices()}
+        if text.casefold() in by_label:
+            return by_label[text.casefold()], None
+        if question.choice(text) is not None:
+            return text, None
+        return None, _listed(text)
 
 
 class YesNo(Single):
@@ -158,6 +263,11 @@ class Multiple(Single):
     def initial(self, value: Any) -> Any:
         return [] if value is None else value
 
+    def sample(self, question: Question, rng: random.Random, given: Mapping[str, Any]) -> Any:
+        plain = [o for o in question.choices() if not o.exclusive] or list(question.choices())
+        picked = rng.sample(plain, k=min(len(plain), rng.randint(1, 2)))
+        return [o.id for o in plain if o in picked]
+
 
 class Number(AnswerType):
     name = "number"
@@ -191,6 +301,30 @@ class Number(AnswerType):
 
     def text(self, question: Question, value: Any, words: Words) -> str:
         return words.number(value) if isinstance(value, (int, float)) else str(value)
+
+    def on_paper(self, question: Question, words: Words) -> OnPaper:
+        t = words
+        return OnPaper(t("Number:"), short=True)
+
+    def sample(self, question: Question, rng: random.Random, given: Mapping[str, Any]) -> Any:
+        return rng.randint(int(question.min or 1), min(int(question.max or 500), 500))
+
+    def cell(self, question: Question, words: Words) -> Cell:
+        t = words
+        low = int(question.min) if question.min is not None else 0
+        high = int(question.max) if question.max is not None else 10**9
+        return Cell("whole", t("Enter a whole number from %(min)s to %(max)s", min=low, max=high), low=low, high=high)
+
+    def from_cell(self, question: Question, raw: Any, words: Words) -> tuple[Any, Problem | None]:
+        """A number the spreadsheet stored, or text that reads as one, as the form reads it."""
+        if isinstance(raw, bool):
+            return None, Problem("not-a-number")
+        if isinstance(raw, float) and raw.is_integer():
+            return int(raw), None
+        if isinstance(raw, int):
+            return raw, None
+        value, problem = self.parse(question, str(raw))
+        return (None, problem) if problem is not None else (value, None)
 
 
 class Text(AnswerType):
@@ -232,6 +366,31 @@ class Country(AnswerType):
 
     def text(self, question: Question, value: Any, words: Words) -> str:
         return words.countries().get(value) or country_codes().get(value) or str(value)
+
+    def on_paper(self, question: Question, words: Words) -> OnPaper:
+        t = words
+        return OnPaper(t("Country:"))
+
+    def sample(self, question: Question, rng: random.Random, given: Mapping[str, Any]) -> Any:
+        return given.get("country") or rng.choice(sorted(country_codes()))
+
+    def cell(self, question: Question, words: Words) -> Cell:
+        t = words
+        return Cell("list", t("Choose a country from the list"), values=tuple(sorted(words.countries().values(), key=str.casefold)))
+
+    def cell_value(self, question: Question, value: Any, words: Words) -> Any:
+        return words.countries().get(value)
+
+    def from_cell(self, question: Question, raw: Any, words: Words) -> tuple[Any, Problem | None]:
+        """The country's name in the workbook's language, or its ISO code."""
+        text = str(raw).strip()
+        names = words.countries()
+        by_name = {name.casefold(): code for code, name in names.items()}
+        if text.casefold() in by_name:
+            return by_name[text.casefold()], None
+        if text.upper() in names:
+            return text.upper(), None
+        return None, Problem("not-a-country-in-list", {"value": text[:80]})
 
 
 ANSWER_TYPES: dict[str, AnswerType] = {h.name: h for h in (Single(), YesNo(), Multiple(), Number(), Text(), Country())}

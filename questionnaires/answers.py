@@ -43,6 +43,10 @@ MESSAGES = {
     "number-range": N_("Enter a number from %(min)s to %(max)s"),
     "too-long": N_("Keep this answer to %(limit)s characters or fewer. You wrote %(length)s"),
     "invalid-country": N_("Select a country from the list"),
+    # A workbook's cell that cannot be read as an answer.
+    "not-in-list": N_("\u201c%(value)s\u201d is not one of the answers in the list"),
+    "not-a-country-in-list": N_("\u201c%(value)s\u201d is not a country in the list"),
+    "yes-or-no": N_("Answer %(yes)s or %(no)s"),
 }
 
 

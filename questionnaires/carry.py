@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .answer_types import check
+from .answer_types import ANSWER_TYPES, check
 from .answers import is_empty
 from .model import UNSCORED_CHOICES, Questionnaire
 from .yamlio import load_yaml
@@ -81,7 +81,7 @@ def _step(values: Mapping[str, Any], old: Mapping[str, Shape], new: Mapping[str,
             mapped = [shape.map.get(str(v)) for v in (value if isinstance(value, list) else [value])]
             kept = [v for v in mapped if v is not None]
             if kept:
-                carried[shape.id] = kept if isinstance(value, list) or shape.type == "multiple" else kept[0]
+                carried[shape.id] = kept if isinstance(value, list) or ANSWER_TYPES[shape.type].many else kept[0]
     return carried
 
 

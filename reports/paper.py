@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from questionnaires import Question, Questionnaire, Section, tr
-from questionnaires.answer_types import handler
+from questionnaires.answer_types import OnPaper, handler
 from questionnaires.conditions import Answered, Compare, Condition, Logical, Not
 
 from .i18n import Translator
@@ -39,7 +39,7 @@ def simplify(condition: Condition | None, known: dict[str, Any]) -> Simplified:
 
 
 def _value_label(question: Question, value: Any, lang: str) -> str:
-    option = question.choice(str(value)) if question.type in ("single", "multiple", "yesno") else None
+    option = question.choice(str(value)) if handler(question).choices else None
     return tr(option.label, lang) if option else str(value)
 
 
@@ -85,6 +85,7 @@ class PaperQuestion:
     condition: str  # "" when always asked
     choices: tuple[tuple[str, str], ...]  # (option id, label)
     many: bool
+    answer: OnPaper  # the space to write in, for a question without options
 
     @property
     def id(self) -> str:
@@ -126,6 +127,7 @@ def paper_form(questionnaire: Questionnaire, agency_type: str | None, lang: str)
                 question, tr(question.text, lang), tr(question.help, lang) if question.help else "",
                 _only_if(shown, questionnaire, t),
                 tuple((o.id, tr(o.label, lang)) for o in question.choices()), handler(question).many,
+                handler(question).on_paper(question, t),
             ))
         paper.append(PaperSection(section, tr(section.title, lang), tr(section.intro, lang) if section.intro else "",
                                   _only_if(applies, questionnaire, t), tuple(questions)))

@@ -14,8 +14,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
@@ -24,12 +24,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from questionnaires import Question, Questionnaire, tr
-from questionnaires.answer_types import check, handler
+from questionnaires.answer_types import Cell, check, handler
 from questionnaires.answers import MESSAGES, is_empty
-
+from questionnaires.answers import Problem as AnswerProblem
 from questionnaires.text import LANGUAGES
 
-from .i18n import Translator, country_names
+from .i18n import Translator
 from .paper import PaperQuestion, paper_form
 
 MAX_BYTES = 5 * 1024 * 1024  # an answered workbook is about 60 KB
@@ -90,19 +90,17 @@ def write_workbook(
     lists = book.create_sheet(LISTS_SHEET)
     lists.sheet_state = "hidden"
     lists.protection.sheet = True
-    list_column = 0
+    ranges: dict[tuple[str, ...], str] = {}
 
-    def list_range(values: list[str]) -> str:
-        nonlocal list_column
-        list_column += 1
-        letter = get_column_letter(list_column)
-        for row, value in enumerate(values, start=1):
-            lists.cell(row=row, column=list_column, value=value)
-        return f"{LISTS_SHEET}!${letter}$1:${letter}${len(values)}"
+    def list_range(values: tuple[str, ...]) -> str:
+        """The hidden column that holds these values; the same list is written once."""
+        if values not in ranges:
+            letter = get_column_letter(len(ranges) + 1)
+            for row, value in enumerate(values, start=1):
+                lists.cell(row=row, column=len(ranges) + 1, value=value)
+            ranges[values] = f"{LISTS_SHEET}!${letter}$1:${letter}${len(values)}"
+        return ranges[values]
 
-    yes_no = list_range([t("Yes"), t("No")])
-    countries = sorted(country_names(lang).values(), key=str.casefold)
-    country_list = list_range(countries)
     header_fill = PatternFill("solid", fgColor="DDDDDD")
     headers = [t("Id"), t("Question"), t("Hint"), t("Only if"), t("Answer"), t("Comment")]
     for number, paper in enumerate(paper_form(questionnaire, agency_type, lang)):
@@ -114,7 +112,7 @@ def write_workbook(
             sheet.append(["", paper.condition])
             sheet.cell(row=sheet.max_row, column=2).font = Font(italic=True)
         for pq in paper.questions:
-            _write_question(sheet, pq, answers.get(pq.id), lang, t, list_range, yes_no, country_list)
+            _write_question(sheet, pq, answers.get(pq.id), t, list_range)
         for column, width in zip("ABCDEF", (24, 60, 40, 40, 30, 40), strict=True):
             sheet.column_dimensions[column].width = width
         sheet.freeze_panes = "A2"
@@ -126,50 +124,44 @@ def write_workbook(
     return out.getvalue()
 
 
-def _write_question(sheet: Any, pq: PaperQuestion, value: Any, lang: str, t: Translator, list_range: Callable[[list[str]], str],
-                    yes_no: str, country_list: str) -> None:
+def _write_question(sheet: Any, pq: PaperQuestion, value: Any, t: Translator, list_range: Callable[[tuple[str, ...]], str]) -> None:
+    """The question's row, and its answer cell as its answer type makes it; a type whose
+    answer is a list gets one row per option, ticked Yes or No."""
     question = pq.question
-    kind = question.type
+    kind = handler(question)
     sheet.append([question.id, pq.text, pq.hint, pq.condition])
     row = sheet.max_row
     for column in (2, 3, 4):
         sheet.cell(row=row, column=column).alignment = Alignment(wrap_text=True, vertical="top")
-    if pq.many:
+    if kind.many:
         sheet.cell(row=row, column=2).font = Font(bold=True)
-        chosen = set(value or [])
-        validation = DataValidation(type="list", formula1=f"={yes_no}", allow_blank=True)
-        sheet.add_data_validation(validation)
+        validation = _validation(kind.tick_cell(t), list_range)
         for option_id, label in pq.choices:
             sheet.append([f"{question.id}{OPTION_SEPARATOR}{option_id}", "    " + label, "", "",
-                          t("Yes") if option_id in chosen else (t("No") if chosen else None)])
+                          kind.tick_value(value, option_id, t)])
             _editable(sheet, sheet.max_row)
             validation.add(sheet.cell(row=sheet.max_row, column=ANSWER_COLUMN))
+        sheet.add_data_validation(validation)
         return
     _editable(sheet, row)
     answer = sheet.cell(row=row, column=ANSWER_COLUMN)
-    if kind in ("single", "yesno"):
-        labels = [label for _id, label in pq.choices]
-        validation = DataValidation(type="list", formula1=f"={list_range(labels)}", allow_blank=True,
-                                    error=t("Choose an answer from the list"), showErrorMessage=True)
-        answer.value = dict(pq.choices).get(value) if value is not None else None
-    elif kind == "country":
-        validation = DataValidation(type="list", formula1=f"={country_list}", allow_blank=True,
-                                    error=t("Choose a country from the list"), showErrorMessage=True)
-        answer.value = country_names(lang).get(value) if value else None
-    elif kind == "number":
-        low = int(question.min) if question.min is not None else 0
-        high = int(question.max) if question.max is not None else 10**9
-        validation = DataValidation(type="whole", operator="between", formula1=str(low), formula2=str(high), allow_blank=True,
-                                    error=t("Enter a whole number from %(min)s to %(max)s", min=low, max=high), showErrorMessage=True)
-        answer.value = value
-    else:
-        validation = DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(question.max_length),
-                                    allow_blank=True, showErrorMessage=True,
-                                    error=t("Keep this answer to %(limit)s characters or fewer", limit=question.max_length))
-        answer.value = value
+    rule = kind.cell(question, t)
+    answer.value = None if is_empty(value) else kind.cell_value(question, value, t)
+    if rule.wrap:
         answer.alignment = Alignment(wrap_text=True, vertical="top")
+    validation = _validation(rule, list_range)
     sheet.add_data_validation(validation)
     validation.add(answer)
+
+
+def _validation(rule: Cell, list_range: Callable[[tuple[str, ...]], str]) -> DataValidation:
+    """The spreadsheet's check of a cell, as the answer type describes it."""
+    shown = {"allow_blank": True, "error": rule.error, "showErrorMessage": True}
+    if rule.kind == "list":
+        return DataValidation(type="list", formula1=f"={list_range(rule.values)}", **shown)
+    if rule.kind == "whole":
+        return DataValidation(type="whole", operator="between", formula1=str(rule.low), formula2=str(rule.high), **shown)
+    return DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(rule.high), **shown)
 
 
 def _editable(sheet: Any, row: int) -> None:
@@ -230,108 +222,124 @@ def _meta(book: Any, t: Translator) -> dict[str, Any]:
     return meta
 
 
-def _read(book: Any, questionnaire: Questionnaire, t: Translator) -> tuple[Imported | None, list[Problem]]:
+@dataclass(frozen=True)
+class _Row:
+    """A row of a question sheet that names a question (or one option of it) in its id cell."""
+
+    sheet: str
+    number: int
+    key: str
+    answer: Any  # the cells, or None when the row stops short of them
+    comment: Any
+
+    @property
+    def formula(self) -> bool:
+        raw = self.answer.value if self.answer is not None else None
+        return any(c is not None and c.data_type == "f" for c in (self.answer, self.comment)) or (
+            isinstance(raw, str) and raw.startswith("="))
+
+
+@dataclass
+class _Found:
+    answers: dict[str, Any] = field(default_factory=dict)
+    comments: dict[str, str] = field(default_factory=dict)
+    # question id -> the options answered Yes, for a question with one row per option
+    ticks: dict[str, list[str]] = field(default_factory=dict)
+    where: dict[str, tuple[str, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, row: _Row, message: str) -> None:
+        self.problems.append(Problem(row.sheet, row.number, row.key, message))
+
+
+def _check_meta(book: Any, questionnaire: Questionnaire, t: Translator) -> dict[str, Any]:
     meta = _meta(book, t)
     if meta.get("questionnaire") != questionnaire.id:
         raise WorkbookError(t("This workbook is for another questionnaire. Download the workbook for this assessment."))
     if meta.get("version") != questionnaire.version:
         raise WorkbookError(t("This workbook is for version %(old)s of the questionnaire; this assessment uses version %(new)s. Download the workbook again.",
                               old=meta.get("version"), new=questionnaire.version))
-    wb_lang = str(meta.get("language") or "")
-    if wb_lang not in LANGUAGES:
+    if str(meta.get("language") or "") not in LANGUAGES:
         raise WorkbookError(t("This workbook was not made by this tool. Download the workbook and fill that one in."))
-    known = {q.id: q for q in questionnaire.all_questions()}
-    yes, no = Translator(wb_lang)("Yes"), Translator(wb_lang)("No")
-    id_header = Translator(wb_lang)("Id")
-    countries = {name.casefold(): code for code, name in country_names(wb_lang).items()}
-    answers: dict[str, Any] = {}
-    comments: dict[str, str] = {}
-    problems: list[Problem] = []
-    ticked: dict[str, list[str]] = {}
-    where: dict[str, tuple[str, int]] = {}
+    return meta
+
+
+def _rows(book: Any, id_header: str) -> Iterator[_Row]:
+    """Every row with an id, on every question sheet (the instructions, the hidden sheets and
+    any sheet the user added are left alone)."""
     for sheet_name in book.sheetnames:
         if sheet_name in (META_SHEET, LISTS_SHEET):
             continue
         first = next(book[sheet_name].iter_rows(min_row=1, max_row=1, max_col=1, values_only=True), (None,))
         if not first or first[0] != id_header:
-            continue  # the instructions, or a sheet the user added
-        for row_number, row in enumerate(book[sheet_name].iter_rows(min_row=2, max_col=len(COLUMNS)), start=2):
+            continue
+        for number, row in enumerate(book[sheet_name].iter_rows(min_row=2, max_col=len(COLUMNS)), start=2):
             cells = list(row) + [None] * (len(COLUMNS) - len(row))
             key = cells[0].value if cells[0] is not None else None
-            if not isinstance(key, str) or not key.strip():
-                continue
-            key = key.strip()
-            qid, _sep, option_id = key.partition(OPTION_SEPARATOR)
-            where.setdefault(qid, (sheet_name, row_number))
-            question = known.get(qid)
-            if question is None:
-                problems.append(Problem(sheet_name, row_number, key, t("There is no question with this id. Do not change the ids.")))
-                continue
-            answer_cell, comment_cell = cells[ANSWER_COLUMN - 1], cells[COMMENT_COLUMN - 1]
-            raw = answer_cell.value if answer_cell is not None else None
-            if any(c is not None and c.data_type == "f" for c in (answer_cell, comment_cell)) or (isinstance(raw, str) and raw.startswith("=")):
-                problems.append(Problem(sheet_name, row_number, key, t("This cell holds a formula. Type the answer itself.")))
-                continue
-            comment = comment_cell.value if comment_cell is not None else None
-            if comment not in (None, ""):
-                comments[qid] = str(comment)[:2000]
-            if raw is None or (isinstance(raw, str) and not raw.strip()):
-                continue
-            text = str(raw).strip()
-            if option_id:
-                if text.casefold() in (yes.casefold(), "yes"):
-                    ticked.setdefault(qid, []).append(option_id)
-                elif text.casefold() not in (no.casefold(), "no"):
-                    problems.append(Problem(sheet_name, row_number, key, t("Answer %(yes)s or %(no)s", yes=yes, no=no)))
-                else:
-                    ticked.setdefault(qid, [])
-                continue
-            value, message = _value(question, raw, text, wb_lang, countries, t)
-            if message:
-                problems.append(Problem(sheet_name, row_number, key, message))
-            else:
-                answers[qid] = value
-    for qid, chosen in ticked.items():
-        if chosen:
-            answers[qid] = chosen
+            if isinstance(key, str) and key.strip():
+                yield _Row(sheet_name, number, key.strip(), cells[ANSWER_COLUMN - 1], cells[COMMENT_COLUMN - 1])
+
+
+def _read_row(row: _Row, known: Mapping[str, Question], words: Translator, t: Translator, found: _Found) -> None:
+    """One row into `found`: its comment, and its answer (or tick) read by the question's type."""
+    qid, _sep, option_id = row.key.partition(OPTION_SEPARATOR)
+    found.where.setdefault(qid, (row.sheet, row.number))
+    question = known.get(qid)
+    if question is None:
+        found.problem(row, t("There is no question with this id. Do not change the ids."))
+        return
+    if row.formula:
+        found.problem(row, t("This cell holds a formula. Type the answer itself."))
+        return
+    comment = row.comment.value if row.comment is not None else None
+    if comment not in (None, ""):
+        found.comments[qid] = str(comment)[:2000]
+    raw = row.answer.value if row.answer is not None else None
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return
+    kind = handler(question)
+    if option_id:
+        ticked, problem = kind.from_tick(raw, words)
+        if problem is not None:
+            found.problem(row, _message(problem, t))
+        elif ticked is not None:
+            found.ticks.setdefault(qid, []).extend([option_id] if ticked else [])
+        return
+    value, problem = kind.from_cell(question, raw, words)
+    if problem is not None:
+        found.problem(row, _message(problem, t))
+    else:
+        found.answers[qid] = value
+
+
+def _message(problem: AnswerProblem, t: Translator) -> str:
+    return problem.message(t(MESSAGES[problem.code]), t.number)
+
+
+def _checks(found: _Found, known: Mapping[str, Question], t: Translator) -> dict[str, Any]:
+    """The answers read, each checked by the engine as a form's would be; a failed one is a problem."""
+    answers = dict(found.answers)
+    answers.update({qid: chosen for qid, chosen in found.ticks.items() if chosen})
     for qid, value in list(answers.items()):
         problem = check(known[qid], value)
         if problem is not None:
-            sheet_name, row_number = where[qid]
-            problems.append(Problem(sheet_name, row_number, qid, problem.message(t(MESSAGES[problem.code]), t.number)))
+            sheet_name, row_number = found.where[qid]
+            found.problems.append(Problem(sheet_name, row_number, qid, _message(problem, t)))
             del answers[qid]
+    return answers
+
+
+def _read(book: Any, questionnaire: Questionnaire, t: Translator) -> tuple[Imported | None, list[Problem]]:
+    meta = _check_meta(book, questionnaire, t)
+    words = Translator(str(meta["language"]))  # the workbook's language: its labels, Yes and No
+    known = {q.id: q for q in questionnaire.all_questions()}
+    found = _Found()
+    for row in _rows(book, words("Id")):
+        _read_row(row, known, words, t, found)
+    answers = _checks(found, known, t)
     visible = {q.id for q in questionnaire.visible_questions(answers)}
     answers = {qid: v for qid, v in answers.items() if qid in visible and not is_empty(v)}
-    if problems:
-        return None, problems
-    return Imported(answers, comments, tuple(where), wb_lang, str(meta.get("reference") or ""), int(meta.get("base_version") or 0)), []
-
-
-def _value(question: Question, raw: Any, text: str, wb_lang: str, countries: dict[str, str], t: Translator) -> tuple[Any, str]:
-    kind = question.type
-    if kind in ("single", "yesno"):
-        by_label = {tr(o.label, wb_lang).casefold(): o.id for o in question.choices()}
-        by_id = {o.id for o in question.choices()}
-        if text.casefold() in by_label:
-            return by_label[text.casefold()], ""
-        if text in by_id:
-            return text, ""
-        return None, t("“%(value)s” is not one of the answers in the list", value=text[:80])
-    if kind == "country":
-        if text.casefold() in countries:
-            return countries[text.casefold()], ""
-        if text.upper() in set(countries.values()):
-            return text.upper(), ""
-        return None, t("“%(value)s” is not a country in the list", value=text[:80])
-    if kind == "number":
-        if isinstance(raw, bool):
-            return None, t("Enter a whole number, like 250")
-        if isinstance(raw, float) and raw.is_integer():
-            raw = int(raw)
-        if not isinstance(raw, int):
-            parsed, problem = handler(question).parse(question, text)
-            if problem is not None:
-                return None, t("Enter a whole number, like 250")
-            raw = parsed
-        return raw, ""
-    return text, ""
+    if found.problems:
+        return None, found.problems
+    return Imported(answers, found.comments, tuple(found.where), words.lang, str(meta.get("reference") or ""),
+                    int(meta.get("base_version") or 0)), []

@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import select
 
 from questionnaires import Question, Questionnaire, tr
-from questionnaires.model import DONT_KNOW, NOT_APPLICABLE
+from questionnaires.answer_types import handler
+from questionnaires.model import DONT_KNOW
 from questionnaires.answer_types import check
 from questionnaires.answers import is_empty
 from reports.catalogue import Catalogue
@@ -47,23 +48,18 @@ def already_there() -> bool:
 
 
 def _choose(question: Question, level: float, rng: random.Random) -> Any:
-    """A plausible answer near `level` for a scored question; a random one otherwise."""
-    choices = [o for o in question.choices() if o.id != NOT_APPLICABLE]
-    scored = [o for o in choices if o.level is not None]
-    if question.scored and scored:
-        if rng.random() < 0.06:
-            return [DONT_KNOW] if question.type == "multiple" else DONT_KNOW
-        wanted = max(0, min(4, round(level + rng.uniform(-1, 1))))
-        best = min(scored, key=lambda o: (abs(o.level - wanted), rng.random()))
-        if question.type == "multiple":
-            others = [o for o in scored if o.id != best.id and not o.exclusive and (o.level or 0) <= best.level]
-            picked = [best] + rng.sample(others, k=min(len(others), rng.randint(0, 2))) if not best.exclusive else [best]
-            return [o.id for o in question.choices() if o in picked]
+    """A plausible answer near `level` for a scored question."""
+    many = handler(question).many
+    if rng.random() < 0.06:
+        return [DONT_KNOW] if many else DONT_KNOW
+    scored = [o for o in question.choices() if o.level is not None]
+    wanted = max(0, min(4, round(level + rng.uniform(-1, 1))))
+    best = min(scored, key=lambda o: (abs(o.level - wanted), rng.random()))
+    if not many:
         return best.id
-    plain = [o for o in choices if not o.exclusive] or choices
-    if question.type == "multiple":
-        return [o.id for o in plain if o in rng.sample(plain, k=min(len(plain), rng.randint(1, 2)))]
-    return rng.choice(plain).id
+    others = [o for o in scored if o.id != best.id and not o.exclusive and (o.level or 0) <= best.level]
+    picked = [best] + rng.sample(others, k=min(len(others), rng.randint(0, 2))) if not best.exclusive else [best]
+    return [o.id for o in question.choices() if o in picked]
 
 
 def answers_for(questionnaire: Questionnaire, profile: dict[str, Any], levels: dict[str, float], rng: random.Random) -> dict[str, Any]:
@@ -74,14 +70,10 @@ def answers_for(questionnaire: Questionnaire, profile: dict[str, Any], levels: d
             for question in section.visible_questions(answers):
                 if question.id in answers:
                     continue
-                if question.type == "text":
-                    answers[question.id] = TEXT
-                elif question.type == "number":
-                    answers[question.id] = rng.randint(int(question.min or 1), min(int(question.max or 500), 500))
-                elif question.type == "country":
-                    answers[question.id] = profile["country"]
-                else:
+                if question.scored:
                     answers[question.id] = _choose(question, levels.get(section.id, 2.0), rng)
+                else:
+                    answers[question.id] = handler(question).sample(question, rng, {"text": TEXT, "country": profile["country"]})
     return {k: v for k, v in answers.items() if not is_empty(v) and check(questionnaire.question(k), v) is None}
 
 
