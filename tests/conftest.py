@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 import os
-import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from reports.catalogue import load_definitions
-
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from tests.helpers import Browser, PASSWORD
 
 
 def pytest_configure(config):
@@ -65,92 +61,6 @@ def app(tmp_path, monkeypatch):
         if os.environ.get("TEST_DATABASE_URL"):
             downgrade(revision="base")
         db.engine.dispose()
-
-
-class PageChecker(HTMLParser):
-    """Collects what every page must get right: a title, unique ids, CSRF fields in POST forms."""
-
-    def __init__(self):
-        super().__init__()
-        self.ids: list[str] = []
-        self.title = ""
-        self._in_title = False
-        self.post_forms = 0
-        self.csrf_fields = 0
-        self.labels_for: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if "id" in attrs:
-            self.ids.append(attrs["id"])
-        if tag == "title":
-            self._in_title = True
-        if tag == "form" and (attrs.get("method") or "").lower() == "post":
-            self.post_forms += 1
-        if tag == "input" and attrs.get("name") == "csrf_token":
-            self.csrf_fields += 1
-        if tag == "label" and attrs.get("for"):
-            self.labels_for.append(attrs["for"])
-
-    def handle_endtag(self, tag):
-        if tag == "title":
-            self._in_title = False
-
-    def handle_data(self, data):
-        if self._in_title:
-            self.title += data
-
-
-def check_page(html: str) -> PageChecker:
-    checker = PageChecker()
-    checker.feed(html)
-    assert checker.title.strip(), "page has no <title>"
-    dupes = {i for i in checker.ids if checker.ids.count(i) > 1}
-    assert not dupes, f"duplicate ids: {dupes}"
-    assert checker.csrf_fields >= checker.post_forms, "a POST form has no CSRF field"
-    missing = [f for f in checker.labels_for if f not in checker.ids]
-    assert not missing, f"labels for missing ids: {missing}"
-    assert "Undefined" not in html
-    return checker
-
-
-class Browser:
-    """A test client that checks every page and sends the CSRF token like a browser would."""
-
-    def __init__(self, client):
-        self.client = client
-        self.last_html = ""
-
-    def get(self, url, status=200, **kwargs):
-        response = self.client.get(url, **kwargs)
-        assert response.status_code == status, (url, response.status_code)
-        if response.mimetype == "text/html":
-            self.last_html = response.get_data(as_text=True)
-            check_page(self.last_html)
-        return response
-
-    def csrf(self, url=None) -> str:
-        html = self.last_html if url is None else self.get(url).get_data(as_text=True)
-        match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-        assert match, "no CSRF token on the page"
-        return match.group(1)
-
-    def post(self, url, data=None, status=None, csrf_from=None, **kwargs):
-        data = dict(data or {})
-        data.setdefault("csrf_token", self.csrf(csrf_from))
-        version = re.search(r'name="base_version" value="(\d+)"', self.last_html)
-        if version and "base_version" not in data:
-            data["base_version"] = version.group(1)
-        response = self.client.post(url, data=data, **kwargs)
-        if status is not None:
-            assert response.status_code == status, (url, response.status_code, response.get_data(as_text=True)[:500])
-        if response.mimetype == "text/html" and response.status_code != 302:
-            self.last_html = response.get_data(as_text=True)
-            check_page(self.last_html)
-        return response
-
-
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture

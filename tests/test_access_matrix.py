@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import Browser
+from tests.helpers import Browser
 from webapp.core.roles import ROLES as ROLE_TABLE
-from tests.test_roles import assessment_id, publish_as_ta, sign_in, submitted_assessment
+from tests.helpers import assessment_id, publish_as_ta, sign_in, submitted_assessment
 
 # Each role of the roles table, an official of another agency, and anonymous visitors.
 ROLES = ("anon", "other_official", *ROLE_TABLE)
@@ -124,7 +124,7 @@ def world(app, people, questionnaire):
     published = assessment_id(app, token)
     publish_as_ta(app, ta, published)
     draft_browser = Browser(app.test_client())
-    from tests.test_journey import start
+    from tests.helpers import start
 
     draft_token = start(draft_browser)
     with app.app_context():

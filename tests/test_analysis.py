@@ -183,8 +183,8 @@ def test_stored_references_to_a_removed_part_never_break_a_page(app, people, que
     ids, and `tna validate` lists what the database still holds."""
     from click.testing import CliRunner
 
-    from tests.conftest import Browser
-    from tests.test_roles import assessment_id, publish_as_ta, sign_in, submitted_assessment
+    from tests.helpers import Browser
+    from tests.helpers import assessment_id, publish_as_ta, sign_in, submitted_assessment
     from webapp.cli import main
     from webapp.core import store
     from webapp.core.db import db

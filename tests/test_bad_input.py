@@ -5,25 +5,8 @@ from __future__ import annotations
 import re
 
 from tests.helpers import PROFILE, form_data
-from tests.test_journey import start, walk
-
-
-def profile_done(browser, questionnaire):
-    token = start(browser)
-    answers = dict(PROFILE)
-    url = f"/a/{token}/section/profile"
-    browser.post(url, form_data(questionnaire.profile, answers), csrf_from=url, status=302)
-    return token, answers
-
-
-def saved(app, token):
-    from sqlalchemy import select
-
-    from webapp.core.db import db
-    from webapp.core.models import Assessment
-
-    with app.app_context():
-        return db.session.scalar(select(Assessment).where(Assessment.token == token)).answer_values()
+from tests.helpers import start, walk
+from tests.helpers import profile_done, saved
 
 
 def test_missing_answers_show_messages_next_to_fields_and_summary(browser, questionnaire):
@@ -198,7 +181,7 @@ def test_private_pages_do_not_leak_the_link(browser):
 
 
 def test_a_follow_up_is_sent_hidden_and_without_script_appears_after_a_save(browser, questionnaire):
-    from tests.test_journey import start
+    from tests.helpers import start
 
     token = start(browser)
     answers = dict(PROFILE)

@@ -11,10 +11,10 @@ import textwrap
 
 from sqlalchemy import func, select
 
-from tests.conftest import Browser
+from tests.helpers import Browser
 from tests.helpers import form_data
-from tests.test_bad_input import profile_done, saved
-from tests.test_journey import start
+from tests.helpers import profile_done, saved
+from tests.helpers import start
 
 
 def test_two_tabs_stale_save_is_refused_and_shows_both_values(app, browser, questionnaire):

@@ -8,7 +8,7 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from tests.test_roles import sign_in
+from tests.helpers import sign_in
 from webapp.cli import main
 
 

@@ -7,7 +7,7 @@ import json
 from click.testing import CliRunner
 
 from tests.helpers import PROFILE
-from tests.test_roles import submitted_assessment, sign_in
+from tests.helpers import submitted_assessment, sign_in
 from webapp.cli import main
 
 ANSWERS = (
@@ -69,7 +69,7 @@ def test_pdf_or_html_still_needs_an_output(tmp_path):
 
 def test_the_private_link_and_a_ta_officer_get_the_same_json(app, questionnaire, people):
     token = submitted_assessment(app, questionnaire, dict(PROFILE))
-    from tests.conftest import Browser
+    from tests.helpers import Browser
 
     anyone = Browser(app.test_client())
     response = anyone.get(f"/a/{token}/report.json")

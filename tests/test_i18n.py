@@ -17,9 +17,9 @@ from reports.build import build_report
 from reports.catalogue import translation_problems
 from reports.i18n import Translator, catalogue_problems
 from reports.render import render_document, render_pdf
-from tests.conftest import FIXTURES, Browser
+from tests.helpers import FIXTURES, Browser
 from tests.helpers import PROFILE, answer_all, form_data, pdf_text
-from tests.test_journey import start, walk
+from tests.helpers import start, walk
 from webapp.cli import main
 
 # Report words that must never be left in English in a French or Spanish report.
@@ -79,7 +79,7 @@ def test_first_visit_follows_accept_language_and_the_switcher_remembers(app):
 
 
 def test_whole_assessment_in_french_with_messages_and_recorded_language(app, questionnaire):
-    from tests.test_bad_input import saved
+    from tests.helpers import saved
 
     browser = Browser(app.test_client())
     browser.get("/language/fr?next=/", status=302)

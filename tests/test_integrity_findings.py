@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
-from tests.conftest import Browser
+from tests.helpers import Browser
 from tests.helpers import PROFILE, form_data
-from tests.test_journey import start
+from tests.helpers import start
 
 
 def test_an_invitation_is_used_once_even_when_two_acceptances_race(app, people):
@@ -198,7 +198,7 @@ def test_an_oversized_chunked_body_gets_413_and_erases_nothing(app, browser, que
 
 
 def test_a_new_draft_does_not_rewrite_what_was_published(app, questionnaire, people):
-    from tests.test_roles import assessment_id, publish_as_ta, sign_in, submitted_assessment
+    from tests.helpers import assessment_id, publish_as_ta, sign_in, submitted_assessment
 
     profile = dict(PROFILE, agency_name="Coast Guard, as published", country="KE")
     token = submitted_assessment(app, questionnaire, profile)

@@ -8,29 +8,7 @@ import re
 from pypdf import PdfReader
 
 from tests.helpers import PROFILE, answer_all, form_data
-
-
-def start(browser) -> str:
-    browser.get("/")
-    response = browser.post("/start", status=302)
-    match = re.search(r"/a/([^/]+)/section/profile", response.headers["Location"])
-    assert match
-    return match.group(1)
-
-
-def walk(browser, questionnaire, token, answers):
-    """Answer each page the wizard offers, following its redirects, until the check page."""
-    url = f"/a/{token}/section/profile"
-    visited = []
-    while "/section/" in url:
-        section_id = url.rsplit("/", 1)[1]
-        section = questionnaire.section(section_id)
-        browser.get(url)
-        visited.append(section_id)
-        response = browser.post(url, form_data(section, answers), status=302)
-        url = response.headers["Location"]
-    assert url.endswith(f"/a/{token}/check")
-    return visited
+from tests.helpers import start, walk
 
 
 def test_whole_journey_to_pdf(browser, questionnaire):

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from questionnaires import DefinitionError, load_questionnaire
 from reports.catalogue import load_definitions
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES
 from webapp.cli import main
 
 MINIMAL = FIXTURES / "minimal.yaml"

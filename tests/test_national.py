@@ -6,26 +6,10 @@ import io
 import re
 
 
-from tests.conftest import Browser
+from tests.helpers import Browser
 from tests.helpers import PROFILE, pdf_text
-from tests.test_roles import assessment_id, sign_in, submitted_assessment
-
-
-def ghana(app, questionnaire):
-    """Three agencies of Ghana: two weak in the same places, and answers about national
-    coordination that disagree; and one agency of Togo."""
-    base = dict(PROFILE, country="GH", sea_interdiction_procedure="none")
-    tokens = {
-        "coast": submitted_assessment(app, questionnaire, dict(base, agency_name="Ghana Navy", coop_national="none")),
-        "immigration": submitted_assessment(app, questionnaire, dict(base, agency_name="Ghana Immigration Service",
-                                                                      agency_type="immigration", borders=["land", "sea"],
-                                                                      coop_national="body")),
-        "prosecution": submitted_assessment(app, questionnaire, dict(base, agency_name="Office of the Attorney-General",
-                                                                      agency_type="prosecution", borders=["none"],
-                                                                      coop_national="body")),
-        "togo": submitted_assessment(app, questionnaire, dict(base, country="TG", agency_name="Togo Navy")),
-    }
-    return {k: assessment_id(app, v) for k, v in tokens.items()}
+from tests.helpers import sign_in
+from tests.helpers import ghana
 
 
 def test_a_ta_officer_builds_reviews_and_publishes_a_national_report(app, people, questionnaire, tmp_path):
@@ -57,7 +41,32 @@ def test_a_ta_officer_builds_reviews_and_publishes_a_national_report(app, people
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(ta.get(f"/national/{report_id}.xlsx").data))
-    assert book.sheetnames == ["Matrix", "Plan"] and book["Matrix"]["B1"].value
+    assert book.sheetnames == ["Matrix", "Plan"]
+    # Every row of the matrix: each section's level for each agency (in the order of their
+    # names), "not asked" outside its mandate, "not enough information" on too few answers.
+    with app.app_context():
+        from questionnaires.scoring import score
+        from webapp.core.db import db
+        from webapp.core.models import Assessment
+
+        chosen = [db.session.get(Assessment, ids[k]) for k in ("coast", "immigration", "prosecution")]
+        by_name = sorted(((a.answer_values()["agency_name"], a.answer_values()) for a in chosen), key=lambda na: na[0])
+    header = ["Section"] + [name for name, _answers in by_name]
+    expected = []
+    for section in questionnaire.sections:
+        row = [section.title["en"]]
+        for _name, answers in by_name:
+            if section.id not in {s.id for s in questionnaire.applicable_sections(answers)}:
+                row.append("not asked")
+            else:
+                level = score(questionnaire, answers).sections[section.id].shown_level
+                row.append(level if level is not None else "not enough information")
+        expected.append(row)
+    rows = [list(r) for r in book["Matrix"].iter_rows(values_only=True)]
+    assert rows == [header] + expected
+    plan = [list(r) for r in book["Plan"].iter_rows(values_only=True)]
+    assert plan[0] == ["Resource", "Part", "Agencies", "Audience", "People to train", "Joint training"]
+    assert len(plan) > 1 and all(r[5] in ("yes", "no") and r[0] and r[1] for r in plan[1:])
 
     # Before publication only staff read it; after, donors and the officials of included agencies.
     donor = sign_in(app, people["donor"][0])

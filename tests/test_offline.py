@@ -11,12 +11,11 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from questionnaires import tr
-from reports.i18n import Translator, country_names
-from tests.conftest import Browser
+from tests.helpers import Browser
 from tests.helpers import PROFILE, answer_all, pdf_text
-from tests.test_journey import start, walk
-from tests.test_roles import assessment_id
+from tests.helpers import start, walk
+from tests.helpers import assessment_id
+from tests.helpers import fill
 
 WIZARD = dict(PROFILE, borders=["land", "sea"], sea_interdiction_procedure="none", train_comments="Twelve officers, two trainers")
 
@@ -28,39 +27,6 @@ def stored(app, token) -> dict:
     with app.app_context():
         values = db.session.get(Assessment, assessment_id(app, token)).answer_values()
     return {k: sorted(v) if isinstance(v, list) else v for k, v in values.items()}
-
-
-def fill(data: bytes, questionnaire, answers: dict, lang: str, change=None) -> bytes:
-    """Fill a workbook the way a person would, with the labels of its language."""
-    book = load_workbook(io.BytesIO(data))
-    t = Translator(lang)
-    for sheet in book.worksheets:
-        if sheet.title in ("tna", "lists") or sheet["A1"].value != t("Id"):
-            continue
-        for row in sheet.iter_rows(min_row=2):
-            key = row[0].value
-            if not key:
-                continue
-            qid, _sep, option = key.partition(":")
-            if qid not in answers:
-                continue
-            question = questionnaire.question(qid)
-            value = answers[qid]
-            if option:
-                row[4].value = t("Yes") if option in value else t("No")
-            elif question.type == "multiple":
-                continue  # the question's own line; its options have the answers
-            elif question.type in ("single", "yesno"):
-                row[4].value = tr(question.choice(value).label, lang)
-            elif question.type == "country":
-                row[4].value = country_names(lang)[value]
-            else:
-                row[4].value = value
-            if change:
-                change(qid, row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def upload(browser, token, data: bytes, filename="answers.xlsx", status=302, **extra):

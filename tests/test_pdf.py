@@ -159,7 +159,7 @@ def test_cli_report_rejects_bad_answers(tmp_path):
 
 def test_pdf_is_rendered_once_and_cached_until_the_answers_change(app, browser, questionnaire, monkeypatch):
     from tests.helpers import PROFILE, form_data
-    from tests.test_journey import start, walk
+    from tests.helpers import start, walk
     import webapp.core.pdfs as pdfcache
 
     renders = []
@@ -193,7 +193,7 @@ def test_pdf_is_rendered_once_and_cached_until_the_answers_change(app, browser, 
 
 
 def _weakest(questionnaire, agency_type="immigration", borders=("land", "sea", "air")):
-    from tests.test_scenarios import fill_answers
+    from tests.helpers import fill_answers
 
     return fill_answers(questionnaire, {"name": "Weakest agency", "agency_type": agency_type,
                                         "borders": list(borders), "fill": "weak"})

@@ -49,8 +49,8 @@ def test_a_deploy_that_changes_the_definitions_renders_again(app, browser, rende
 
 
 def test_the_national_report_is_rendered_once_per_state(app, people, questionnaire, renders):
-    from tests.test_national import ghana
-    from tests.test_roles import sign_in
+    from tests.helpers import ghana
+    from tests.helpers import sign_in
 
     ids = ghana(app, questionnaire)
     ta = sign_in(app, people["ta"][0])
@@ -82,7 +82,7 @@ def test_the_national_report_is_rendered_once_per_state(app, people, questionnai
 
 
 def test_the_assessment_report_is_rendered_once_per_version(app, browser, questionnaire, renders):
-    from tests.test_roles import submitted_assessment
+    from tests.helpers import submitted_assessment
 
     token = submitted_assessment(app, questionnaire, browser=browser)
     first = browser.get(f"/a/{token}/report.pdf")

@@ -13,9 +13,9 @@ import yaml
 from questionnaires import load_questionnaire
 from questionnaires.carry import carry_over, load_history, mapping_problems
 from questionnaires.yamlio import load_yaml
-from tests.conftest import Browser
+from tests.helpers import Browser
 from tests.helpers import PROFILE, answer_all, five_changes, form_data, pdf_text
-from tests.test_roles import assessment_id, submitted_assessment
+from tests.helpers import assessment_id, submitted_assessment
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -204,7 +204,7 @@ def agency_of(app, token) -> str:
 
 
 def test_training_records_and_plan_statuses(app, people, questionnaire):
-    from tests.test_roles import publish_as_ta, sign_in
+    from tests.helpers import publish_as_ta, sign_in
 
     ta = sign_in(app, people["ta"][0])
     first = submitted_assessment(app, questionnaire)
@@ -277,7 +277,7 @@ def test_only_the_holder_of_a_link_can_start_from_an_assessment(app, people, que
     agency's page offers only its own assessments, and a guessed id is not a link."""
     from sqlalchemy import func, select
 
-    from tests.test_roles import sign_in
+    from tests.helpers import sign_in
     from webapp.core.db import db
     from webapp.core.models import Assessment
 
@@ -299,7 +299,7 @@ def test_donor_trends_with_suppression_and_before_after_training(app, people, qu
     """Four agencies assessed in 2025, trained, and assessed again in 2026; a fifth only once."""
     from sqlalchemy import select
 
-    from tests.test_roles import publish_as_ta, sign_in
+    from tests.helpers import publish_as_ta, sign_in
     from webapp.core.db import db
     from webapp.core.models import Assessment, PublishedTopic
 

@@ -6,7 +6,7 @@ import time
 
 from limits import parse
 
-from tests.conftest import Browser
+from tests.helpers import Browser
 
 
 def _attempt(client, token):

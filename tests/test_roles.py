@@ -9,37 +9,10 @@ import re
 
 from click.testing import CliRunner
 
-from tests.conftest import PASSWORD, Browser
+from tests.helpers import PASSWORD, Browser
 from tests.helpers import PROFILE, form_data, pdf_text
-from tests.test_journey import start, walk
-
-
-def sign_in(app, email, password=PASSWORD) -> Browser:
-    browser = Browser(app.test_client())
-    browser.get("/sign-in")
-    response = browser.post("/sign-in", {"email": email, "password": password})
-    assert response.status_code == 302, response.get_data(as_text=True)[:300]
-    return browser
-
-
-def submitted_assessment(app, questionnaire, profile=None, browser=None) -> str:
-    browser = browser or Browser(app.test_client())
-    token = start(browser)
-    walk(browser, questionnaire, token, dict(profile or PROFILE, sea_interdiction_procedure="none",
-                                              train_comments="Secret budget figures"))
-    browser.get(f"/a/{token}/check")
-    browser.post(f"/a/{token}/submit", status=302)
-    return token
-
-
-def assessment_id(app, token) -> str:
-    from sqlalchemy import select
-
-    from webapp.core.db import db
-    from webapp.core.models import Assessment
-
-    with app.app_context():
-        return db.session.scalar(select(Assessment.id).where(Assessment.token == token))
+from tests.helpers import start, walk
+from tests.helpers import assessment_id, publish_as_ta, sign_in, submitted_assessment
 
 
 # --- accounts -----------------------------------------------------------------------------
@@ -201,12 +174,6 @@ def test_review_journey_with_clarification_adjustments_and_audit(app, people, qu
 
 
 # --- donors -------------------------------------------------------------------------------------
-
-
-def publish_as_ta(app, ta, aid):
-    ta.get(f"/review/{aid}")
-    ta.post(f"/review/{aid}/reviewed", {}, status=302)
-    ta.post(f"/review/{aid}/publish", {}, status=302)
 
 
 def test_donor_sees_published_reports_only_without_confidential_text(app, people, questionnaire, tmp_path):

@@ -9,43 +9,15 @@ Run it after any change to the questions, the catalogue's mappings or the scorin
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from questionnaires.model import DONT_KNOW, Questionnaire
 from questionnaires.yamlio import load_yaml
 from reports.build import build_report
 from reports.analysis import analyse
+from tests.helpers import fill_answers
 
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.yaml"))
-FILLS = ("strong", "weak", "middling", "dont-know")
-
-
-def fill_answers(questionnaire: Questionnaire, scenario: dict[str, Any]) -> dict[str, Any]:
-    """The scenario's answers, with every other visible question answered as `fill` says."""
-    answers: dict[str, Any] = {
-        "country": "KE", "agency_name": scenario["name"], "agency_type": scenario["agency_type"],
-        "borders": scenario.get("borders", ["none"]), "staff_size": scenario.get("staff_size", 500),
-        "respondent_role": "manager", **scenario.get("answers", {}),
-    }
-    mode = scenario.get("fill", "strong")
-    assert mode in FILLS, mode
-    for _ in range(3):  # answers can reveal questions
-        for question in questionnaire.visible_questions(answers):
-            if question.id in answers or not question.choices():
-                continue
-            leveled = [o for o in question.choices() if o.level is not None]
-            if not question.scored:
-                choice = question.choices()[0]
-            elif mode == "dont-know":
-                choice = question.choice(DONT_KNOW)
-            elif mode == "middling":
-                choice = min(leveled, key=lambda o: abs(o.level - 2))
-            else:
-                choice = (max if mode == "strong" else min)(leveled, key=lambda o: o.level)
-            answers[question.id] = [choice.id] if question.type == "multiple" else choice.id
-    return answers
 
 
 def _key(rec) -> str:

@@ -6,7 +6,7 @@ import pytest
 
 from questionnaires import load_questionnaire
 from questionnaires.scoring import answer_level, score
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES
 
 PROFILE = {"agency_type": "coast-guard", "borders": ["sea"]}
 

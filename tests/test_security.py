@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import ROOT, Browser
+from tests.helpers import ROOT, Browser
 from tests.helpers import PROFILE, form_data, pdf_text
-from tests.test_journey import start, walk
+from tests.helpers import start, walk
 
 HOSTILE = [
     "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "javascript:alert(1)",
@@ -151,7 +151,7 @@ def test_the_engine_reads_what_the_form_shows(app, questionnaire, data):
 def test_nul_characters_are_refused_before_the_database(app, browser, questionnaire):
     """PostgreSQL cannot store a NUL character and no browser sends one: a link or a form that
     holds one gets the 400 page, and the answers saved before stay as they were."""
-    from tests.test_bad_input import profile_done, saved
+    from tests.helpers import profile_done, saved
 
     token, answers = profile_done(browser, questionnaire)
     url = f"/a/{token}/section/profile"

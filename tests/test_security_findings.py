@@ -8,8 +8,8 @@ import io
 
 import pytest
 
-from tests.conftest import Browser
-from tests.test_roles import sign_in
+from tests.helpers import Browser
+from tests.helpers import sign_in
 
 
 @pytest.mark.parametrize("target", [
@@ -88,7 +88,7 @@ def test_csv_cells_are_quoted_and_formulas_neutralized():
 
 def test_bidirectional_controls_are_removed_from_names(app, questionnaire):
     from tests.helpers import PROFILE, form_data
-    from tests.test_journey import start
+    from tests.helpers import start
 
     browser = Browser(app.test_client())
     token = start(browser)

@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from tests.helpers import PROFILE, answer_all, form_data
 
 

@@ -7,22 +7,14 @@ without it, these tests fail with that command, unless SKIP_BROWSER=1 asks to sk
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-BROWSER_PASSWORD = "a long browser test password"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
-# Headless, as root, and with no background traffic: the only requests are the page's own.
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--disable-extensions",
-]
+from tests.browser.wizard import BROWSER_PASSWORD, CHROMIUM, CHROMIUM_ARGS
+
 
 try:
     from playwright.sync_api import sync_playwright
@@ -131,21 +123,3 @@ def page(new_context):
     return new_context().new_page()
 
 
-def shoot(page, name: str) -> None:
-    """Screenshots at phone and desktop widths, kept as CI artefacts; checks nothing overflows."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    original = page.viewport_size
-    for width in (320, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth") if _js(page) else 0
-        assert overflow <= 0, f"{name} overflows by {overflow}px at {width}px wide"
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
-    if original:
-        page.set_viewport_size(original)
-
-
-def _js(page) -> bool:
-    try:
-        return page.evaluate("true")
-    except Exception:  # noqa: BLE001 - JavaScript is off in this context
-        return False

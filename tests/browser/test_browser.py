@@ -6,14 +6,23 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import BROWSER_PASSWORD, CHROMIUM, CHROMIUM_ARGS, shoot
-from tests.browser.wizard import answer_page, complete_sections, go, save_and_continue, shown_questions
+from tests.browser.wizard import (
+    BROWSER_PASSWORD,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    answer_page,
+    check_accessibility,
+    complete_sections,
+    go,
+    save_and_continue,
+    shoot,
+    shown_questions,
+    start,
+)
 from tests.helpers import PROFILE, answer_all, pdf_text
 
 PAGE_BUDGET_BYTES = 200 * 1024
-SERIOUS = {"serious", "critical"}
 
 
 @pytest.fixture
@@ -22,29 +31,10 @@ def answers(questionnaire):
                                           prot_children_encounter="yes", doc_first_line="none"))
 
 
-def start(page) -> str:
-    page.goto("/")
-    go(page, "text=Start a new assessment")
-    page.wait_for_url(re.compile(r"/section/profile$"))
-    link = page.inner_text(".resume-link a")
-    assert re.search(r"/a/[A-Za-z0-9_-]{30,}/$", link), link
-    return link
-
-
 def assert_focused(page, element_id: str) -> None:
     """The browser applies `autofocus` at its next rendering step, not at load: wait for it
     (at most 5 s) instead of reading the focus the instant the page has loaded."""
     page.wait_for_function("id => document.activeElement && document.activeElement.id === id", arg=element_id, timeout=5000)
-
-
-def check_accessibility(page, name: str) -> None:
-    results = Axe().run(page)
-    bad = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-        if v.get("impact") in SERIOUS
-    ]
-    assert bad == [], f"{name}: {bad}"
 
 
 def test_whole_assessment_from_start_to_pdf(page, questionnaire, answers, live_server):

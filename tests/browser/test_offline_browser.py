@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 
 from reports.workbook import write_workbook
-from tests.browser.test_browser import check_accessibility, start
-from tests.browser.wizard import go
+from tests.browser.wizard import check_accessibility, go, start
 from tests.helpers import PROFILE, answer_all
-from tests.test_offline import fill
+from tests.helpers import fill
 
 
 def test_upload_a_filled_workbook_and_check_the_answers(page, questionnaire, tmp_path):

@@ -6,9 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from tests.browser.conftest import ARTIFACTS
-from tests.browser.test_browser import check_accessibility, start
-from tests.browser.wizard import go
+from tests.browser.wizard import ARTIFACTS, check_accessibility, go, start
 from tests.helpers import PROFILE, answer_all, five_changes
 
 

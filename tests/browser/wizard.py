@@ -2,9 +2,65 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+from pathlib import Path
 from typing import Any
 
+from axe_playwright_python.sync_playwright import Axe
+
 from questionnaires import Questionnaire
+
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+BROWSER_PASSWORD = "a long browser test password"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+# Headless, as root, and with no background traffic: the only requests are the page's own.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-default-apps", "--disable-extensions",
+]
+SERIOUS = {"serious", "critical"}
+
+
+def start(page) -> str:
+    page.goto("/")
+    go(page, "text=Start a new assessment")
+    page.wait_for_url(re.compile(r"/section/profile$"))
+    link = page.inner_text(".resume-link a")
+    assert re.search(r"/a/[A-Za-z0-9_-]{30,}/$", link), link
+    return link
+
+
+def check_accessibility(page, name: str) -> None:
+    results = Axe().run(page)
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v.get("impact") in SERIOUS
+    ]
+    assert bad == [], f"{name}: {bad}"
+
+
+def shoot(page, name: str) -> None:
+    """Screenshots at phone and desktop widths, kept as CI artefacts; checks nothing overflows."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    original = page.viewport_size
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth") if _js(page) else 0
+        assert overflow <= 0, f"{name} overflows by {overflow}px at {width}px wide"
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+    if original:
+        page.set_viewport_size(original)
+
+
+def _js(page) -> bool:
+    try:
+        return page.evaluate("true")
+    except Exception:  # noqa: BLE001 - JavaScript is off in this context
+        return False
 
 
 def shown_questions(page) -> list[str]:
