@@ -65,6 +65,11 @@ class Foundation(_Frozen):
     reason: Text
 
 
+def part_label(resource: Resource, part: Part, lang: str) -> str:
+    """"Resource: part", as lists of recommendations and training name a part."""
+    return f"{tr(resource.title, lang)}: {tr(part.title, lang)}"
+
+
 def removed_part(key: str, lang: str) -> str:
     """How a stored "resource/part" reads once the catalogue no longer has that part."""
     t = Translator(lang)
@@ -74,13 +79,12 @@ def removed_part(key: str, lang: str) -> str:
 class PartTitles(dict[str, str]):
     """Part titles by "resource/part"; an unknown key is a part since removed, never an error."""
 
-    lang = "en"
+    def __init__(self, titles: dict[str, str], lang: str) -> None:
+        super().__init__(titles)
+        self.lang = lang
 
     def __missing__(self, key: str) -> str:
         return removed_part(key, self.lang)
-
-    def get(self, key: str, default: object = None) -> str:
-        return self[key]
 
 
 class Catalogue(_Frozen):
@@ -114,17 +118,12 @@ class Catalogue(_Frozen):
     def part_title(self, resource_id: str, part_id: str, lang: str) -> str:
         """"Resource: part" in `lang`; for a part no longer in the catalogue, its ids with a note."""
         found = self.find_part(resource_id, part_id)
-        if found is not None:
-            resource, part = found
-            return f"{tr(resource.title, lang)}: {tr(part.title, lang)}"
-        return removed_part(f"{resource_id}/{part_id}", lang)
+        return part_label(*found, lang) if found is not None else removed_part(f"{resource_id}/{part_id}", lang)
 
     def part_titles(self, lang: str) -> PartTitles:
         """"resource/part" -> "Resource: part" in `lang`, for every part; a key of a part no
         longer in the catalogue reads as its ids with a note."""
-        titles = PartTitles({f"{r.id}/{p.id}": f"{tr(r.title, lang)}: {tr(p.title, lang)}" for r, p in self.parts()})
-        titles.lang = lang
-        return titles
+        return PartTitles({f"{r.id}/{p.id}": part_label(r, p, lang) for r, p in self.parts()}, lang)
 
     def parts(self) -> Iterator[tuple[Resource, Part]]:
         for resource in self.resources:

@@ -16,7 +16,7 @@ from questionnaires import Questionnaire, tr
 from questionnaires.scoring import round_half_up
 
 from .analysis import AdjustmentSpec, Analysis, analyse
-from .catalogue import AUDIENCE_LABELS, Catalogue
+from .catalogue import AUDIENCE_LABELS, Catalogue, part_label
 from .i18n import Translator
 from .recommend import Recommendation
 
@@ -107,7 +107,7 @@ def _label(kind: Kind, change: float | None, t: Translator) -> str:
 
 
 def _rec_title(rec: Recommendation, lang: str) -> str:
-    return f"{tr(rec.resource.title, lang)}: {tr(rec.part.title, lang)}"
+    return part_label(rec.resource, rec.part, lang)
 
 
 def _topic_sections(questionnaire: Questionnaire) -> dict[str, str]:
@@ -123,6 +123,7 @@ def compare(questionnaire: Questionnaire, catalogue: Catalogue, earlier: Earlier
     sections = []
     topic_section = _topic_sections(questionnaire)
     training_by_section: dict[str, list[str]] = {}
+    other_training: list[str] = []  # its part measures no section, or is no longer in the catalogue
     for done in sorted(earlier.training, key=lambda d: d.starts_on):
         found = catalogue.find_part(done.resource_id, done.part_id)
         text = t("%(part)s, %(start)s to %(end)s, %(count)s participants (%(audience)s)",
@@ -130,8 +131,10 @@ def compare(questionnaire: Questionnaire, catalogue: Catalogue, earlier: Earlier
                  end=t.date(done.ends_on), count=t.number(done.participants),
                  audience=tr(AUDIENCE_LABELS[done.audience], lang) if done.audience in AUDIENCE_LABELS else done.audience)
         placed = sorted({topic_section[x] for x in (found[1].topics if found else ()) if x in topic_section})
-        for section_id in placed or [""]:
+        for section_id in placed:
             training_by_section.setdefault(section_id, []).append(text)
+        if not placed:
+            other_training.append(text)
     for section in questionnaire.sections:
         before, after = then.sections.get(section.id), now.scores.sections.get(section.id)
         if before is None and after is None:
@@ -153,4 +156,4 @@ def compare(questionnaire: Questionnaire, catalogue: Catalogue, earlier: Earlier
     still_open = tuple(_rec_title(r, lang) for r in recs_now if any(g.topic.id in gaps_then for g in r.gaps))
     new = tuple(_rec_title(r, lang) for r in recs_now if r.gaps and not any(g.topic.id in gaps_then for g in r.gaps))
     return Change(earlier.date, earlier.reference, tuple(sections), closed, still_open, new, len(earlier.training),
-                  tuple(training_by_section.get("", ())))
+                  tuple(other_training))

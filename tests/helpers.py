@@ -80,6 +80,17 @@ def answer_all(questionnaire: Questionnaire, chosen: dict[str, Any]) -> dict[str
     return answers
 
 
+def strong_answers(questionnaire, profile: dict[str, Any], weak: dict[str, Any]) -> dict[str, Any]:
+    """Every scored question answered at level 4 except the weak ones given."""
+    answers = dict(profile)
+    for question in questionnaire.all_questions():
+        if question.scored and question.id not in weak:
+            best = max((o for o in question.choices() if o.level is not None), key=lambda o: o.level)
+            answers[question.id] = [best.id] if question.type == "multiple" else best.id
+    answers.update(weak)
+    return answer_all(questionnaire, answers)
+
+
 def pdf_text(pdf: bytes) -> str:
     """The text of every page of a PDF, read back with pypdf."""
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)

@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
 
 from reports.build import build_report
 from reports.analysis import analyse
-from tests.helpers import answer_all
-
-
-def strong_answers(questionnaire, profile: dict[str, Any], weak: dict[str, Any]) -> dict[str, Any]:
-    """Every scored question answered at level 4 except the weak ones given."""
-    answers = dict(profile)
-    for question in questionnaire.all_questions():
-        if question.scored and question.id not in weak:
-            best = max((o for o in question.choices() if o.level is not None), key=lambda o: o.level)
-            answers[question.id] = [best.id] if question.type == "multiple" else best.id
-    answers.update(weak)
-    return answer_all(questionnaire, answers)
+from tests.helpers import strong_answers
 
 
 def run(questionnaire, catalogue, answers):

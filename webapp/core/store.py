@@ -143,9 +143,14 @@ def token_from_link(text: str) -> str | None:
     return match.group(1) if match else None
 
 
+def _may_be_token(token: str) -> bool:
+    """An empty or over-long token is never a private link's: no query is made for it."""
+    return bool(token) and len(token) <= TOKEN_MAX
+
+
 def version_by_token(token: str) -> tuple[str, int] | None:
     """(id, version) of the assessment behind a private link, or None, in one small query."""
-    if not token or len(token) > TOKEN_MAX:
+    if not _may_be_token(token):
         return None
     row = db.session.execute(select(Assessment.id, Assessment.version).where(Assessment.token == token)).first()
     return None if row is None else (row.id, row.version)
@@ -153,7 +158,7 @@ def version_by_token(token: str) -> tuple[str, int] | None:
 
 def find_by_token(token: str) -> Assessment | None:
     """The assessment behind a private link, or None for any unknown, altered or over-long token."""
-    if not token or len(token) > TOKEN_MAX:
+    if not _may_be_token(token):
         return None
     return db.session.scalar(_BY_TOKEN, {"token": token})
 

@@ -88,7 +88,7 @@ def import_workbook(token: str):
     if problems or imported is None:
         return render_template("offline/import.html", assessment=assessment, problems=problems), 400
     values, base_version = store.workbook_values(assessment, imported, request.form.get("keep_file") == "yes")
-    conflicts = store.save_page(assessment, values, base_version, language=None, comments=imported.comments)
+    conflicts = store.save_page(assessment, values, base_version, comments=imported.comments)
     if conflicts:
         q = questionnaire()
         rows = [(q.question(qid), theirs, sent) for qid, (theirs, sent) in conflicts.items()]
