@@ -7,7 +7,7 @@ DEPS := $(VENV)/.locked-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test lint lock validate bench audit clean check-system check-test-system translations
+.PHONY: run serve test lint lock validate decision-table bench audit clean check-system check-test-system translations
 
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
@@ -83,6 +83,11 @@ lint: $(STAMP)
 
 validate: $(STAMP) $(MO_FILES)
 	$(BIN)/tna validate
+
+# After a change to resources.yaml, the questionnaire's topics or functions, or the rules in
+# reports/recommend.py: regenerate the table experts check (tests/test_fit.py compares it).
+decision-table: $(STAMP)
+	$(BIN)/tna explain -o docs/decision-table.md
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3 .pytest_cache

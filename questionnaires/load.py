@@ -40,6 +40,25 @@ def check_questionnaire(q: Questionnaire) -> list[str]:
     problems += _check_conditions(q)
     problems += _check_topics(q)
     problems += _check_mandates(q)
+    problems += _check_functions(q)
+    return problems
+
+
+def _check_functions(q: Questionnaire) -> list[str]:
+    """Every agency type has default functions, and names only declared ones."""
+    if not q.functions and not q.agency_functions:
+        return []
+    problems = []
+    agency_types = [o.id for o in q.agency_types()]
+    for agency_type in agency_types:
+        if not q.agency_functions.get(agency_type):
+            problems.append(f"agency_functions: agency type {agency_type!r} has no functions")
+    for agency_type, functions in q.agency_functions.items():
+        if agency_type not in agency_types:
+            problems.append(f"agency_functions.{agency_type}: unknown agency type {agency_type!r}")
+        for function in functions:
+            if function not in q.functions:
+                problems.append(f"agency_functions.{agency_type}: unknown function {function!r}")
     return problems
 
 

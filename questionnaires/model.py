@@ -204,6 +204,10 @@ class Questionnaire(Frozen):
     topics: tuple[Topic, ...]
     # Agency type -> the sections its mandate covers. A section's `applies_if` still applies.
     mandates: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    # The jobs an agency may do (border and entry control, investigation, ...), and those each
+    # agency type does by default. The catalogue says which functions each resource serves.
+    functions: dict[str, Text] = Field(default_factory=dict)
+    agency_functions: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     profile: Section
     sections: tuple[Section, ...] = Field(min_length=1)
 
@@ -235,6 +239,10 @@ class Questionnaire(Frozen):
         """The sections an agency type may be asked, whatever its borders."""
         ids = self.mandates.get(agency_type)
         return tuple(s for s in self.sections if ids is None or s.id in ids)
+
+    def functions_of(self, answers: Mapping[str, Any]) -> frozenset[str]:
+        """The functions of the agency that gave these answers: its type's defaults."""
+        return frozenset(self.agency_functions.get(answers.get("agency_type") or "", ()))
 
     def visible_questions(self, answers: Mapping[str, Any]) -> list[Question]:
         return [q for s in self.applicable_sections(answers) for q in s.visible_questions(answers)]

@@ -81,7 +81,7 @@ def analyse(
 ) -> Analysis:
     scores = score(questionnaire, answers)
     gaps = find_gaps(questionnaire, scores, answers)
-    computed = recommend(catalogue, gaps, answers.get("agency_type"), low_evidence(scores))
+    computed = recommend(catalogue, gaps, questionnaire.functions_of(answers), low_evidence(scores))
     return Analysis(scores, tuple(gaps), tuple(computed), tuple(apply_adjustments(computed, adjustments, catalogue)))
 
 

@@ -18,10 +18,11 @@ from .analysis import AdjustmentSpec, Planned, analyse
 from .catalogue import AUDIENCE_LABELS, AUDIENCES, AVAILABILITY_LABELS, Catalogue, Resource, publisher_name
 from .compare import Change, Earlier, compare
 from .i18n import Translator
-from .recommend import PRIORITY_ORDER, Recommendation, TopicGap
+from .recommend import MAX_HIGH, PRIORITY_ORDER, Recommendation, TopicGap
 
 SUMMARY_GAPS = 3
-SUMMARY_ACTIONS = 5
+# "Actions to take first" lists as many items as the plan may hold at high priority.
+SUMMARY_ACTIONS = MAX_HIGH
 
 
 def priority_label(priority: str, t: Translator) -> str:
@@ -135,6 +136,8 @@ class RecommendationView:
     adjusted_reason: str | None = None
     # One line saying why, for the action summary.
     why: str = ""
+    # Set when the gap is high priority but the part is not: why it is medium.
+    priority_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,9 @@ class Report:
     direction: str = "ltr"
     review: Review | None = None
     actions: tuple[RecommendationView, ...] = ()
+    # What follows the actions: high-priority items not shown there, and all the others.
+    more_high: int = 0
+    more_other: int = 0
     cards: tuple[ResourceCard, ...] = ()
     not_assessed: tuple[str, ...] = ()
     low_evidence: bool = False
@@ -318,7 +324,19 @@ def _view(rec: Recommendation, rank: int, lang: str, priority: str | None = None
         foundation_reason=tr(rec.foundation.reason, lang) if rec.foundation is not None else None,
         adjusted_reason=adjusted_reason,
         why=adjusted_reason or _why(rec, t),
+        priority_note=None if priority != rec.priority else _priority_note(rec, t),
     )
+
+
+def _priority_note(rec: Recommendation, t: Translator) -> str | None:
+    """Why a part that closes a high-priority gap is listed as medium."""
+    if rec.priority != "medium" or rec.gap_priority != "high":
+        return None
+    if not rec.fits:
+        return t("Medium, not high: this resource is written for other kinds of agency.")
+    if rec.capped:
+        return t("Medium, not high: the plan keeps only the %(count)s most urgent items at high priority.", count=MAX_HIGH)
+    return None
 
 
 def _recommendation_views(final: tuple[Planned, ...], lang: str) -> tuple[RecommendationView, ...]:
@@ -467,6 +485,8 @@ def build_report(
         direction=Translator(lang).direction,
         review=review,
         actions=views[:SUMMARY_ACTIONS],
+        more_high=sum(1 for v in views[SUMMARY_ACTIONS:] if v.priority == "high"),
+        more_other=sum(1 for v in views[SUMMARY_ACTIONS:] if v.priority != "high"),
         cards=_cards(catalogue, views, lang),
         not_assessed=not_assessed,
         low_evidence=analysis.low_evidence,

@@ -38,9 +38,19 @@ class Part(_Frozen):
     id: str = Field(pattern=ID)
     kind: Literal["tool", "section", "module", "chapter", "table", "area", "category", "objective", "annex", "part"]
     title: Text
+    # The topics the part is about: a gap in one of them is what the part is written to close.
     # Empty for a part that no measured gap leads to (it can still be a foundation or added by hand).
     topics: tuple[str, ...] = ()
+    # Other topics the part touches: it can close such a gap when no part is about it.
+    also: tuple[str, ...] = ()
     audiences: tuple[Audience, ...] = Field(min_length=1)
+    # The functions this part serves, where they differ from its resource's.
+    functions: tuple[str, ...] = ()
+
+    @property
+    def addressed(self) -> tuple[str, ...]:
+        """Every topic the part addresses, its own topics first."""
+        return (*self.topics, *self.also)
 
 
 class Resource(_Frozen):
@@ -50,11 +60,16 @@ class Resource(_Frozen):
     authors: str | None = None
     year: int | None = Field(default=None, ge=1990, le=2100)
     url: str = Field(pattern=r"^https://")
-    availability: Literal["online", "on-request", "book"]
+    availability: Literal["online", "on-request", "restricted", "book"]
     description: Text
-    agency_types: tuple[str, ...]
+    # The functions of the agencies it is written for (declared in the questionnaire).
+    functions: tuple[str, ...] = Field(min_length=1)
     audiences: tuple[Audience, ...]
     parts: tuple[Part, ...] = Field(min_length=1)
+
+    def serves(self, part: Part) -> tuple[str, ...]:
+        """The functions a part of this resource serves."""
+        return part.functions or self.functions
 
 
 class Foundation(_Frozen):
@@ -148,26 +163,34 @@ def check_together(
     """Topics are where the two files meet: both sides must name the same ones."""
     problems: list[str] = []
     topic_ids = {t.id for t in questionnaire.topics}
-    agency_types = {o.id for o in questionnaire.agency_types()}
+    functions = set(questionnaire.functions)
     addressed: set[str] = set()
+    main: set[str] = set()
     seen_resources: set[str] = set()
     for i, resource in enumerate(catalogue.resources):
         where = f"{catalogue_path}: resources[{i}]"
         if resource.id in seen_resources:
             problems.append(f"{where}.id: duplicate resource id {resource.id!r}")
         seen_resources.add(resource.id)
-        for agency_type in resource.agency_types:
-            if agency_type not in agency_types:
-                problems.append(f"{where}.agency_types: unknown agency type {agency_type!r}")
+        for function in resource.functions:
+            if function not in functions:
+                problems.append(f"{where}.functions: unknown function {function!r}")
         seen_parts: set[str] = set()
         for j, part in enumerate(resource.parts):
             if part.id in seen_parts:
                 problems.append(f"{where}.parts[{j}].id: duplicate part id {part.id!r}")
             seen_parts.add(part.id)
-            for topic in part.topics:
-                if topic not in topic_ids:
-                    problems.append(f"{where}.parts[{j}].topics: unknown topic {topic!r}")
-                addressed.add(topic)
+            for field in ("topics", "also"):
+                for topic in getattr(part, field):
+                    if topic not in topic_ids:
+                        problems.append(f"{where}.parts[{j}].{field}: unknown topic {topic!r}")
+                    addressed.add(topic)
+            for topic in set(part.topics) & set(part.also):
+                problems.append(f"{where}.parts[{j}].also: {topic!r} is already one of its topics")
+            main.update(part.topics)
+            for function in part.functions:
+                if function not in functions:
+                    problems.append(f"{where}.parts[{j}].functions: unknown function {function!r}")
     for i, foundation in enumerate(catalogue.foundations):
         if catalogue.find_part(foundation.resource, foundation.part) is None:
             problems.append(
@@ -177,6 +200,11 @@ def check_together(
         if measured.id not in addressed:
             problems.append(
                 f"{questionnaire_path}: topics[{i}]: no part of any resource addresses topic {measured.id!r}"
+            )
+        elif measured.id not in main:
+            problems.append(
+                f"{questionnaire_path}: topics[{i}]: no part is about topic {measured.id!r} "
+                "(it is only in parts' `also`)"
             )
     return problems
 

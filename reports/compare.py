@@ -130,7 +130,7 @@ def compare(questionnaire: Questionnaire, catalogue: Catalogue, earlier: Earlier
                  part=catalogue.part_title(done.resource_id, done.part_id, lang), start=t.date(done.starts_on),
                  end=t.date(done.ends_on), count=t.number(done.participants),
                  audience=tr(AUDIENCE_LABELS[done.audience], lang) if done.audience in AUDIENCE_LABELS else done.audience)
-        placed = sorted({topic_section[x] for x in (found[1].topics if found else ()) if x in topic_section})
+        placed = sorted({topic_section[x] for x in (found[1].addressed if found else ()) if x in topic_section})
         for section_id in placed:
             training_by_section.setdefault(section_id, []).append(text)
         if not placed:

@@ -194,7 +194,7 @@ def _advice(catalogue: Catalogue, shared: tuple[SharedGap, ...], missing: tuple[
                    count=len(sections_hit), missing=len(missing))
         advice.append(NationalAdvice(tr(resource.title, t.lang), tr(part.title, t.lang), reason))
     table = catalogue.find_part(*COOPERATION_TABLE)
-    cooperation = [g for g in shared if table is not None and g.topic_id in table[1].topics]
+    cooperation = [g for g in shared if table is not None and g.topic_id in table[1].addressed]
     if table is not None and cooperation:
         resource, part = table
         names = sorted({name for g in cooperation for name, _ in g.agencies})

@@ -1,8 +1,10 @@
 """The scenario suite: one YAML file per agency situation in tests/scenarios/.
 
 Each file gives a profile, the answers that matter, how every other question is answered
-(`fill`), and what a technical-assistance officer would sign: parts that must be high
-priority, parts or resources that must not appear, and the most recommendations allowed.
+(`fill`), and what a technical-assistance officer would sign: parts that must be high or
+medium priority, parts or resources that must not appear or must not be high priority, and the
+most recommendations (and high-priority ones) allowed. The comment at the top of each file says
+which situation it guards and why.
 Run it after any change to the questions, the catalogue's mappings or the scoring.
 """
 
@@ -37,6 +39,9 @@ def test_scenario(path: Path, questionnaire, catalogue):
     for unwanted in expect.get("absent", []):
         hits = [k for k in keys if k == unwanted or k.startswith(unwanted + "/")]
         assert not hits, f"{unwanted} must not appear; got:\n{listing}"
+    for unwanted in expect.get("not_high", []):
+        hits = [k for k, r in keys.items() if (k == unwanted or k.startswith(unwanted + "/")) and r.priority == "high"]
+        assert not hits, f"{unwanted} must not be high priority; got:\n{listing}"
     for wanted in expect.get("medium", []):
         assert wanted in keys and keys[wanted].priority == "medium", f"{wanted} must be medium priority; got:\n{listing}"
     if "max_high" in expect:
@@ -55,5 +60,5 @@ def test_scenario(path: Path, questionnaire, catalogue):
 
 def test_there_are_enough_scenarios_and_every_agency_type_is_covered(questionnaire):
     types = {load_yaml(p)["agency_type"] for p in SCENARIOS}
-    assert len(SCENARIOS) >= 24
+    assert len(SCENARIOS) >= 40
     assert types == {o.id for o in questionnaire.agency_types()}

@@ -56,6 +56,28 @@ def validate(questionnaire_path: str, catalogue_path: str) -> None:
 
 
 @main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write the table to this file (default: print it).")
+@click.option("--questionnaire", "questionnaire_path", type=click.Path(dir_okay=False), default=str(DEFAULT_QUESTIONNAIRE), show_default=True)
+@click.option("--catalogue", "catalogue_path", type=click.Path(dir_okay=False), default=str(DEFAULT_CATALOGUE), show_default=True)
+def explain(output: str | None, questionnaire_path: str, catalogue_path: str) -> None:
+    """Print the decision table: for each kind of agency and topic, the part chosen and why."""
+    from reports.decision_table import decision_table
+
+    try:
+        questionnaire, catalogue = load_definitions(questionnaire_path, catalogue_path)
+    except DefinitionError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        sys.exit(1)
+    table = decision_table(questionnaire, catalogue)
+    if output:
+        Path(output).write_text(table, encoding="utf-8")
+        click.echo(f"Wrote {output}.")
+    else:
+        click.echo(table, nl=False)
+
+
+@main.command()
 @click.argument("answers_file", required=False, type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write the report (.pdf or .html). Not needed with --format json.")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "html", "json"]), default=None,

@@ -73,7 +73,7 @@ def _resource_title(resource_id: str, lang: str) -> str:
 
 
 def _part_topics() -> dict[tuple[str, str], tuple[str, ...]]:
-    return {(r.id, p.id): p.topics for r, p in catalogue().parts()}
+    return {(r.id, p.id): p.addressed for r, p in catalogue().parts()}
 
 
 def _trends(filters) -> dict:
