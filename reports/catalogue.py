@@ -172,9 +172,7 @@ def check_together(
         if resource.id in seen_resources:
             problems.append(f"{where}.id: duplicate resource id {resource.id!r}")
         seen_resources.add(resource.id)
-        for function in resource.functions:
-            if function not in functions:
-                problems.append(f"{where}.functions: unknown function {function!r}")
+        problems += [f"{where}.functions: unknown function {f!r}" for f in resource.functions if f not in functions]
         seen_parts: set[str] = set()
         for j, part in enumerate(resource.parts):
             if part.id in seen_parts:
@@ -188,9 +186,7 @@ def check_together(
             for topic in set(part.topics) & set(part.also):
                 problems.append(f"{where}.parts[{j}].also: {topic!r} is already one of its topics")
             main.update(part.topics)
-            for function in part.functions:
-                if function not in functions:
-                    problems.append(f"{where}.parts[{j}].functions: unknown function {function!r}")
+            problems += [f"{where}.parts[{j}].functions: unknown function {f!r}" for f in part.functions if f not in functions]
     for i, foundation in enumerate(catalogue.foundations):
         if catalogue.find_part(foundation.resource, foundation.part) is None:
             problems.append(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from questionnaires.model import Questionnaire
 from questionnaires.text import tr
 
-from .catalogue import Catalogue
+from .catalogue import Catalogue, part_label
 from .recommend import Candidate, candidates, deciding_rule, second_part
 
 ALL_BORDERS = ["land", "sea", "air"]
@@ -39,15 +39,13 @@ about, as if that topic were its only gap:
 """
 
 
-def _name(catalogue: Catalogue, candidate: Candidate) -> str:
-    return f"{tr(candidate.resource.title, 'en')}: {tr(candidate.part.title, 'en')}"
+def _name(candidate: Candidate) -> str:
+    return part_label(candidate.resource, candidate.part, "en")
 
 
-def _rule(best: Candidate, runner_up: Candidate | None, catalogue: Catalogue) -> str:
+def _rule(best: Candidate, runner_up: Candidate | None) -> str:
     rule = deciding_rule(best, runner_up)
-    if runner_up is None:
-        return rule
-    return f"{rule}, over {_name(catalogue, runner_up)}"
+    return rule if runner_up is None else f"{rule}, over {_name(runner_up)}"
 
 
 def _cell(text: str) -> str:
@@ -64,9 +62,9 @@ def topics_asked(questionnaire: Questionnaire, agency_type: str) -> list[str]:
 def decision_table(questionnaire: Questionnaire, catalogue: Catalogue) -> str:
     out = [HEADER]
     for option in questionnaire.agency_types():
-        functions = frozenset(questionnaire.agency_functions.get(option.id, ()))
-        names = ", ".join(tr(questionnaire.functions[f], "en").lower() for f in questionnaire.agency_functions.get(option.id, ()))
         answers = {"agency_type": option.id, "borders": ALL_BORDERS}
+        functions = questionnaire.functions_of(answers)
+        names = ", ".join(tr(questionnaire.functions[f], "en").lower() for f in questionnaire.agency_functions[option.id])
         out.append(f"\n## {tr(option.label, 'en')} (`{option.id}`)\n")
         out.append(f"Functions: {names or 'none'}.\n")
         out.append("| Topic | Part chosen | Rule | High? | Second part |")
@@ -82,8 +80,8 @@ def decision_table(questionnaire: Questionnaire, catalogue: Catalogue) -> str:
             high = "yes" if core and best.fits else ("no: not core" if not core else "no: not for this agency")
             extra = second_part(ranked, best) if core else None
             out.append(
-                f"| {_cell(tr(topic.title, 'en'))} | {_cell(_name(catalogue, best))} | "
-                f"{_cell(_rule(best, ranked[1] if len(ranked) > 1 else None, catalogue))} | {high} | "
-                f"{_cell(_name(catalogue, extra)) if extra else ''} |"
+                f"| {_cell(tr(topic.title, 'en'))} | {_cell(_name(best))} | "
+                f"{_cell(_rule(best, ranked[1] if len(ranked) > 1 else None))} | {high} | "
+                f"{_cell(_name(extra)) if extra else ''} |"
             )
     return "\n".join(out) + "\n"

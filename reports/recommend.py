@@ -176,6 +176,12 @@ class Candidate:
         return (not self.main, not self.fits, self.paid, self.foreign, self.breadth, -self.also_closes, self.order)
 
 
+def serving(resource: Resource, part: Part, functions: frozenset[str]) -> tuple[bool, int]:
+    """Whether the part serves one of these functions, and how many it serves beyond them."""
+    serves = set(resource.serves(part))
+    return bool(serves & functions), len(serves - functions)
+
+
 def candidates(
     catalogue: Catalogue, topic_id: str, functions: frozenset[str], other_gaps: Mapping[str, float] | None = None,
 ) -> list[Candidate]:
@@ -185,13 +191,13 @@ def candidates(
     for order, (resource, part) in enumerate(catalogue.parts()):
         if topic_id not in part.addressed:
             continue
-        serves = set(resource.serves(part))
+        fits, foreign = serving(resource, part, functions)
         found.append(Candidate(
             resource, part,
             main=topic_id in part.topics,
-            fits=bool(serves & functions),
-            foreign=len(serves - functions),
-            breadth=len(serves),
+            fits=fits,
+            foreign=foreign,
+            breadth=len(resource.serves(part)),
             paid=resource.availability == "book",
             also_closes=sum(other_gaps.get(t, 0.0) for t in part.addressed if t != topic_id),
             order=order,
@@ -262,10 +268,10 @@ def recommend(
     recommendations = []
     for key, (resource, part) in chosen.items():
         closes = [t for t in part.topics if t in by_topic] + [t for t in chosen_for.get(key, ()) if t not in part.topics]
+        fits, foreign = serving(resource, part, functions)
         recommendations.append(Recommendation(
             resource, part, tuple(by_topic[t] for t in closes), foundations.get(key),
-            fits=bool(set(resource.serves(part)) & functions), second=key in chosen_for and key not in firsts,
-            foreign=len(set(resource.serves(part)) - functions),
+            fits=fits, second=key in chosen_for and key not in firsts, foreign=foreign,
         ))
     # Foundations come first, in the catalogue's order: the comprehensive assessment, then the basics.
     first = {key: i for i, key in enumerate(foundations)}
