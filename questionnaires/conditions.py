@@ -65,6 +65,10 @@ class Compare:
     def questions(self) -> Iterator[str]:
         yield self.question
 
+    @property
+    def raw(self) -> dict[str, Any]:
+        return {self.op: [self.question, self.value]}
+
 
 @dataclass(frozen=True)
 class Answered:
@@ -75,6 +79,10 @@ class Answered:
 
     def questions(self) -> Iterator[str]:
         yield self.question
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        return {"answered": self.question}
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,10 @@ class Logical:
         for item in self.items:
             yield from item.questions()
 
+    @property
+    def raw(self) -> dict[str, Any]:
+        return {self.op: [item.raw for item in self.items]}
+
 
 @dataclass(frozen=True)
 class Not:
@@ -99,6 +111,10 @@ class Not:
 
     def questions(self) -> Iterator[str]:
         yield from self.item.questions()
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        return {"not": self.item.raw}
 
 
 Condition = Union[Compare, Answered, Logical, Not]
@@ -136,3 +152,27 @@ def parse(raw: Any, where: str = "") -> Condition:
         return Not(parse(arg, here))
     known = ", ".join([*COMPARISONS, "answered", *LOGICAL, "not"])
     raise ConditionError(where, f"unknown operator {op!r} (known: {known})")
+
+
+Simplified = Union[bool, Condition]
+
+
+def simplify(condition: Condition | None, known: Mapping[str, Any]) -> Simplified:
+    """The condition with the known answers put in: True, False, or what is left to ask."""
+    if condition is None:
+        return True
+    if isinstance(condition, (Compare, Answered)):
+        return condition.evaluate(known) if condition.question in known else condition
+    if isinstance(condition, Not):
+        inner = simplify(condition.item, known)
+        return (not inner) if isinstance(inner, bool) else Not(inner)
+    parts = [simplify(item, known) for item in condition.items]
+    if condition.op == "all":
+        if any(p is False for p in parts):
+            return False
+    elif any(p is True for p in parts):
+        return True
+    rest = tuple(p for p in parts if not isinstance(p, bool))
+    if not rest:
+        return condition.op == "all"
+    return rest[0] if len(rest) == 1 else Logical(condition.op, rest)

@@ -38,6 +38,7 @@ def check_questionnaire(q: Questionnaire) -> list[str]:
     problems += _check_unique(q)
     problems += _check_profile(q)
     problems += _check_conditions(q)
+    problems += _check_follow_ups(q)
     problems += _check_topics(q)
     problems += _check_mandates(q)
     problems += _check_functions(q)
@@ -130,6 +131,27 @@ def _check_conditions(q: Questionnaire) -> list[str]:
                 problems += _check_refs(question.condition, known, f"{where}.questions[{j}].show_if")
             in_section[question.id] = question
         earlier.update(in_section)
+    return problems
+
+
+def _check_follow_ups(q: Questionnaire) -> list[str]:
+    """A follow-up sits directly under the question that opens it: in its section, with only
+    other follow-ups of that question in between. Conditions on the profile are not follow-ups."""
+    problems = []
+    profile = {question.id for question in q.profile.questions}
+    for where, section in _section_paths(q)[1:]:
+        position = {question.id: j for j, question in enumerate(section.questions)}
+        opened_by = [set(question.condition.questions()) - profile if question.condition else set() for question in section.questions]
+        for j, question in enumerate(section.questions):
+            for opener in sorted(opened_by[j]):
+                if opener not in position:
+                    problems.append(f"{where}.questions[{j}].show_if: {question.id!r} follows up {opener!r}, "
+                                    f"which is in another section; put it directly under {opener!r}")
+                    continue
+                between = [section.questions[k].id for k in range(position[opener] + 1, j) if opener not in opened_by[k]]
+                if between:
+                    problems.append(f"{where}.questions[{j}].show_if: {question.id!r} follows up {opener!r}, but "
+                                    f"{', '.join(repr(b) for b in between)} come between them; put it directly under {opener!r}")
     return problems
 
 

@@ -19,6 +19,7 @@ UNSCORED_CHOICES = (DONT_KNOW, NOT_APPLICABLE)
 CHOICE_LABELS: dict[str, dict[str, dict[str, str]]] = load_yaml(Path(__file__).resolve().parent / "labels.yaml")
 SPECIAL_LABELS: dict[str, dict[str, str]] = CHOICE_LABELS["special"]
 YESNO_LABELS: dict[str, dict[str, str]] = CHOICE_LABELS["yesno"]
+INSTRUCTIONS: dict[str, dict[str, str]] = CHOICE_LABELS["instructions"]
 ID_PATTERN = r"^[a-z][a-z0-9_-]*$"
 MAX_LEVEL = 4
 
@@ -74,6 +75,9 @@ class Question(Conditional):
     # A fact about the country (its law, its national coordination), not about the agency: the
     # national report shows where agencies of one country answer it differently.
     national: bool = False
+    # Options that each join several conditions: the person picks the highest one that is fully
+    # true, and the form says so.
+    cumulative: bool = False
     # Carrying answers over from the previous questionnaire version (questionnaires/carry.py):
     # the id this question had there, and how its old option ids map to the new ones (an
     # old option mapped to null is dropped).
@@ -101,6 +105,8 @@ class Question(Conditional):
             raise ValueError(f"option id {sorted(reserved)[0]!r} is reserved; it is added for you")
         if self.topic is not None:
             self._check_scored()
+        if self.cumulative and (not self.scored or self.type != "single"):
+            raise ValueError("'cumulative' is for scored single-choice questions")
         if self.dont_know and (self.scored or self.type not in CHOICE_TYPES):
             raise ValueError("'dont_know' is for unscored choice questions; scored ones have it already")
         return self
@@ -122,6 +128,17 @@ class Question(Conditional):
     @property
     def scored(self) -> bool:
         return self.topic is not None
+
+    @property
+    def hint(self) -> dict[str, str] | None:
+        """What the form says under the question: its help, then, for a cumulative question,
+        the instruction to choose the highest option that is fully true."""
+        if not self.cumulative:
+            return self.help
+        highest = INSTRUCTIONS["highest"]
+        if self.help is None:
+            return dict(highest)
+        return {lang: f"{self.help.get(lang) or self.help['en']} {highest[lang]}" for lang in highest}
 
     _choices: tuple[Option, ...] | None = PrivateAttr(default=None)
 

@@ -8,35 +8,9 @@ from typing import Any
 
 from questionnaires import Question, Questionnaire, Section, tr
 from questionnaires.answer_types import OnPaper, handler
-from questionnaires.conditions import Answered, Compare, Condition, Logical, Not
+from questionnaires.conditions import Answered, Compare, Condition, Logical, Not, Simplified, simplify
 
 from .i18n import Translator
-
-Simplified = bool | Condition
-
-
-def simplify(condition: Condition | None, known: dict[str, Any]) -> Simplified:
-    """The condition with the known answers put in: True, False, or what is left to ask."""
-    if condition is None:
-        return True
-    if isinstance(condition, (Compare, Answered)):
-        return condition.evaluate(known) if condition.question in known else condition
-    if isinstance(condition, Not):
-        inner = simplify(condition.item, known)
-        return (not inner) if isinstance(inner, bool) else Not(inner)
-    parts = [simplify(item, known) for item in condition.items]
-    if condition.op == "all":
-        if any(p is False for p in parts):
-            return False
-        rest = tuple(p for p in parts if not isinstance(p, bool))
-    else:
-        if any(p is True for p in parts):
-            return True
-        rest = tuple(p for p in parts if not isinstance(p, bool))
-    if not rest:
-        return condition.op == "all"
-    return rest[0] if len(rest) == 1 else Logical(condition.op, rest)
-
 
 def _value_label(question: Question, value: Any, lang: str) -> str:
     option = question.choice(str(value)) if handler(question).choices else None
@@ -124,7 +98,7 @@ def paper_form(questionnaire: Questionnaire, agency_type: str | None, lang: str)
             if shown is False:
                 continue
             questions.append(PaperQuestion(
-                question, tr(question.text, lang), tr(question.help, lang) if question.help else "",
+                question, tr(question.text, lang), tr(question.hint, lang) if question.hint else "",
                 _only_if(shown, questionnaire, t),
                 tuple((o.id, tr(o.label, lang)) for o in question.choices()), handler(question).many,
                 handler(question).on_paper(question, t),

@@ -184,15 +184,18 @@ def test_a_follow_up_is_sent_hidden_and_without_script_appears_after_a_save(brow
     from tests.helpers import start
 
     token = start(browser)
-    answers = dict(PROFILE)
+    answers = dict(PROFILE, agency_type="immigration", borders=["air"])
     browser.get(f"/a/{token}/section/profile")
     browser.post(f"/a/{token}/section/profile", form_data(questionnaire.section("profile"), answers), status=302)
-    html = browser.get(f"/a/{token}/section/protection").get_data(as_text=True)
-    assert 'data-show-if="{&#34;equals&#34;: [&#34;prot_children_encounter&#34;, &#34;yes&#34;]}"' in html
-    assert '<input type="hidden" name="shown" value="prot_children" disabled>' in html
-    # Without the script the follow-up stays hidden; the page offers it after the save.
-    data = form_data(questionnaire.section("protection"), dict(answers, prot_children_encounter="yes"))
-    data["shown"] = [q for q in data["shown"] if q != "prot_children"]
-    data.pop("q_prot_children", None)
-    page = browser.post(f"/a/{token}/section/protection", data, status=200).get_data(as_text=True)
-    assert "Your answers added 1 more question to this page" in page and "There is a problem" not in page
+    html = browser.get(f"/a/{token}/section/visas").get_data(as_text=True)
+    assert 'data-show-if="{&#34;equals&#34;: [&#34;voa_issued&#34;, &#34;yes&#34;]}"' in html  # the kind of agency is put in
+    follow_ups = ["voa_risk_indicators", "voa_list_checks", "voa_refusal", "voa_policy_review"]
+    for qid in follow_ups:
+        assert f'<input type="hidden" name="shown" value="{qid}" disabled>' in html
+    # Without the script the follow-ups stay hidden; the page offers them after the save.
+    data = form_data(questionnaire.section("visas"), dict(answers, voa_issued="yes"))
+    data["shown"] = [q for q in data["shown"] if q not in follow_ups]
+    for qid in follow_ups:
+        data.pop(f"q_{qid}", None)
+    page = browser.post(f"/a/{token}/section/visas", data, status=200).get_data(as_text=True)
+    assert "Your answers added 4 more questions to this page" in page and "There is a problem" not in page

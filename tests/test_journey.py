@@ -17,7 +17,7 @@ def test_whole_journey_to_pdf(browser, questionnaire):
     assert f"/a/{token}/" in page, "the private link is shown from the first page"
     assert "Before the sections" in page
 
-    answers = dict(PROFILE, sea_interdiction_procedure="none", sea_flag_requests="never", prot_children_encounter="yes")
+    answers = dict(PROFILE, sea_interdiction_procedure="none", sea_flag_requests="never")
     visited = walk(browser, questionnaire, token, answers)
     assert "sea" in visited and "air" not in visited, "sea applies to a coast guard; air does not"
     assert "border-control" in visited
@@ -100,18 +100,18 @@ def test_save_and_come_back_later_keeps_partial_page(browser, questionnaire):
 
 def test_answer_revealing_a_question_shows_it_before_moving_on(browser, questionnaire):
     token = start(browser)
-    answers = dict(PROFILE)
-    walk_to = "protection"
+    answers = dict(PROFILE, agency_type="immigration", borders=["air"])
+    walk_to = "visas"
     browser.post(f"/a/{token}/section/profile", form_data(questionnaire.profile, answers), csrf_from=f"/a/{token}/section/profile", status=302)
     url = f"/a/{token}/section/{walk_to}"
     browser.get(url)
     section = questionnaire.section(walk_to)
-    data = form_data(section, dict(answers, prot_children_encounter="no"))
-    data["q_prot_children_encounter"] = "yes"
+    data = form_data(section, dict(answers, voa_issued="no"))
+    data["q_voa_issued"] = "yes"
     response = browser.post(url, data, status=200)
     html = response.get_data(as_text=True)
     assert "more question" in html
-    assert 'name="q_prot_children"' in html
+    assert 'name="q_voa_risk_indicators"' in html
     assert "There is a problem" not in html
 
 

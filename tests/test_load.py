@@ -28,6 +28,11 @@ CASES = [
     ("unknown-key.yaml", "target_levle: Extra inputs are not permitted"),
     ("missing-profile-field.yaml", "profile.questions: the profile needs a question with id 'staff_size'"),
     ("duplicate-yaml-key.yaml", "duplicate key 'version'"),
+    ("follow-up-not-under.yaml",
+     "sections[1].questions[2].show_if: 'doc_more' follows up 'doc_q', but 'doc_other' come between them; put it directly under 'doc_q'"),
+    ("follow-up-in-another-section.yaml",
+     "sections[1].questions[0].show_if: 'doc_far' follows up 'sea_q', which is in another section; put it directly under 'sea_q'"),
+    ("cumulative-yesno.yaml", "'cumulative' is for scored single-choice questions"),
 ]
 
 
@@ -90,7 +95,7 @@ def test_cli_validate():
     runner = CliRunner()
     ok = runner.invoke(main, ["validate"])
     assert ok.exit_code == 0, ok.output
-    assert "OK: smuggling-of-migrants v2: 12 sections" in ok.output
+    assert "OK: smuggling-of-migrants v3: 13 sections" in ok.output
     assert "15 resources" in ok.output
     bad = runner.invoke(main, ["validate", "--questionnaire", str(INVALID / "unknown-topic.yaml"), "--catalogue", str(MINIMAL_RESOURCES)])
     assert bad.exit_code == 1
@@ -140,7 +145,7 @@ def test_every_agency_type_has_a_mandate_and_sections_fit_it(questionnaire):
     academy = {"agency_type": "training-academy", "borders": ["none"]}
     assert {q.topic for q in questionnaire.visible_questions(academy) if q.topic} == {
         "training.needs-analysis", "training.curriculum", "training.document-curriculum", "training.trainers",
-        "training.delivery", "training.evaluation"}
+        "training.delivery", "training.evaluation", "investigation.smuggling-vs-trafficking"}
 
 
 def test_a_mandate_naming_an_unknown_section_is_reported(tmp_path):
@@ -192,6 +197,7 @@ def test_readme_mandate_table_matches_the_questionnaire(questionnaire):
     profile = {q.id for q in questionnaire.profile.questions}
     counts = []
     for agency_type in [o.id for o in questionnaire.agency_types()]:
-        answers = {"agency_type": agency_type, "borders": widest.get(agency_type, ["none"]), "prot_children_encounter": "yes"}
+        answers = {"agency_type": agency_type, "borders": widest.get(agency_type, ["none"]), "voa_issued": "yes",
+                   "prev_campaigns": "regular"}
         counts.append(sum(1 for q in questionnaire.visible_questions(answers) if q.id not in profile))
     assert counts_in_readme == counts

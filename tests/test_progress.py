@@ -96,8 +96,40 @@ def test_the_real_questionnaire_keeps_its_previous_version(questionnaire):
     from questionnaires import DEFAULT_QUESTIONNAIRE
 
     history = load_history(DEFAULT_QUESTIONNAIRE, questionnaire)
-    assert sorted(history) == [1, questionnaire.version]
+    assert sorted(history) == [1, 2, questionnaire.version]
     assert mapping_problems(DEFAULT_QUESTIONNAIRE, questionnaire) == []
+
+
+def test_a_version_2_assessment_carries_what_still_applies_into_version_3(questionnaire):
+    """The questions were reworked in version 3: what still means the same carries over, what was
+    ambiguous is asked again, and a question removed is reported as not carried."""
+    from questionnaires import DEFAULT_QUESTIONNAIRE
+
+    old = {"country": "KE", "agency_name": "Immigration", "agency_type": "immigration", "borders": ["land", "air"],
+           "staff_size": 800, "respondent_role": "manager",
+           "prot_children_encounter": "yes", "prot_children": "ad-hoc",  # the gate is gone; the answer is a referral
+           "prev_visa_on_arrival": "basic",  # basic checks: officers use their own judgement
+           "train_documents": "no",  # no training: still none
+           "corruption_vulnerable_posts": "informal",  # managers pick people they trust: now the lowest
+           "coop_extradition": "no",  # overlapped the next option: asked again
+           "inv_identification_errors": "no",  # a yes/no that scored "No" at 3: removed
+           "doc_first_line": "most", "prot_rights": "trained"}
+    carried = carry_over(questionnaire, load_history(DEFAULT_QUESTIONNAIRE, questionnaire), 2, old)
+    answers = carried.answers
+    assert answers["prot_child_referral"] == "officer"
+    assert answers["voa_risk_indicators"] == "judgement"
+    assert answers["train_documents_first_line"] == "none"
+    assert answers["corruption_vulnerable_posts"] == "trusted"
+    assert questionnaire.question("corruption_vulnerable_posts").choice("trusted").level == 0
+    assert answers["doc_first_line"] == "most" and answers["prot_rights"] == "trained"
+    assert "coop_extradition" not in answers
+    assert set(carried.dropped) == {"prot_children_encounter", "coop_extradition", "inv_identification_errors"}
+    # A "Yes" to the old document-training question does not say how much: asked again.
+    again = carry_over(questionnaire, load_history(DEFAULT_QUESTIONNAIRE, questionnaire), 2, dict(old, train_documents="yes"))
+    assert "train_documents_first_line" not in again.answers and "train_documents" in again.dropped
+    # Version 1 answers still come all the way through.
+    from_v1 = carry_over(questionnaire, load_history(DEFAULT_QUESTIONNAIRE, questionnaire), 1, {"doc_first_line": "most"})
+    assert from_v1.answers == {"doc_first_line": "most"}
 
 
 # --- the journey: carry over, confirm, change, submit ----------------------------------------

@@ -15,7 +15,7 @@ def run(questionnaire, catalogue, answers):
 
 def profile(agency_type, borders):
     return {"country": "FR", "agency_name": "Agency", "agency_type": agency_type, "borders": borders,
-            "staff_size": 300, "respondent_role": "manager", "prot_children_encounter": "yes"}
+            "staff_size": 300, "respondent_role": "manager"}
 
 
 def test_coast_guard_with_weak_maritime_procedures(questionnaire, catalogue):
@@ -51,13 +51,13 @@ def test_forensic_laboratory_short_of_equipment(questionnaire, catalogue):
 
 def test_prosecution_service_that_confuses_smuggling_and_trafficking(questionnaire, catalogue):
     answers = strong_answers(questionnaire, profile("prosecution", ["none"]), {
-        "inv_distinguish": "confused", "inv_identification_errors": "yes"})
+        "inv_distinguish": "confused", "inv_case_review": "none"})
     recs, by_key = run(questionnaire, catalogue, answers)
     assert ("in-depth-training-manual", "module-2") in by_key
     assert all("investigation.smuggling-vs-trafficking" in [g.topic.id for g in r.gaps] for r in recs)
     assert recs[0].priority == "high"
     reason = recs[0].gaps[0]
-    assert {e.question.id for e in reason.shortfalls()} == {"inv_distinguish", "inv_identification_errors"}
+    assert {e.question.id for e in reason.shortfalls()} == {"inv_distinguish", "inv_case_review"}
 
 
 def test_border_agency_with_corruption_risks(questionnaire, catalogue):

@@ -56,14 +56,14 @@ def test_multiple_choice_takes_the_highest_level(questionnaire):
 
 
 def test_yes_no_levels(questionnaire):
-    question = questionnaire.question("inv_identification_errors")
-    assert answer_level(question, "yes") == 1
-    assert answer_level(question, "no") == 3
-    assert answer_level(questionnaire.question("prot_children_encounter"), "yes") is None
+    question = questionnaire.question("inv_witnesses")
+    assert answer_level(question, "yes") == 3
+    assert answer_level(question, "no") == 0
+    assert answer_level(questionnaire.question("voa_issued"), "yes") is None
 
 
 def test_mean_of_several_questions(questionnaire):
-    answers = {"agency_type": "prosecution", "borders": ["none"], "inv_distinguish": "guidance", "inv_identification_errors": "yes"}
+    answers = {"agency_type": "prosecution", "borders": ["none"], "inv_distinguish": "guidance", "inv_case_review": "problems"}
     topic = score(questionnaire, answers).topics["investigation.smuggling-vs-trafficking"]
     assert topic.level == 1.5 and topic.gap == 1.5
 

@@ -28,7 +28,7 @@ PAGE_BUDGET_BYTES = 200 * 1024
 @pytest.fixture
 def answers(questionnaire):
     return answer_all(questionnaire, dict(PROFILE, borders=["sea", "land"], sea_interdiction_procedure="none",
-                                          prot_children_encounter="yes", doc_first_line="none"))
+                                          doc_first_line="none"))
 
 
 def assert_focused(page, element_id: str) -> None:
@@ -248,14 +248,14 @@ def test_accessibility_of_the_role_pages(new_context, questionnaire, answers):
 def test_a_follow_up_question_appears_as_soon_as_its_condition_is_met(page, questionnaire, answers):
     link = start(page)
     page.goto(link + "section/profile")
-    answer_page(page, questionnaire, answers)
+    answer_page(page, questionnaire, dict(answers, agency_type="immigration", borders=["air"]))
     save_and_continue(page)
-    page.goto(link + "section/protection")
-    follow_up = page.locator("#q-prot_children").locator("xpath=ancestor::div[contains(@class, 'question')]")
+    page.goto(link + "section/visas")
+    follow_up = page.locator("#q-voa_risk_indicators").locator("xpath=ancestor::div[contains(@class, 'question')]")
     assert follow_up.is_hidden()
-    page.check('input[name="q_prot_children_encounter"][value="yes"]')
+    page.check('input[name="q_voa_issued"][value="yes"]')
     follow_up.wait_for(state="visible", timeout=5000)
-    assert "prot_children" in shown_questions(page)
-    page.check('input[name="q_prot_children_encounter"][value="no"]')
+    assert "voa_risk_indicators" in shown_questions(page)
+    page.check('input[name="q_voa_issued"][value="no"]')
     follow_up.wait_for(state="hidden", timeout=5000)
-    assert "prot_children" not in shown_questions(page)
+    assert "voa_risk_indicators" not in shown_questions(page)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -12,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from questionnaires import Question, Questionnaire, Section
 from questionnaires.answer_types import handler
 from questionnaires.answers import is_empty
+from questionnaires.conditions import simplify
 from webapp.core.models import Assessment
 from webapp.core.store import save_page
 from webapp.wizard.forms import SectionForm, carried, problem_text, read_answer, section_form
@@ -65,17 +67,23 @@ def next_section(questionnaire: Questionnaire, answers: dict[str, Any], section_
     return sections[ids.index(section_id) + 1] if section_id in ids[:-1] else None
 
 
-def follow_ups(section: Section, visible: list[Question]) -> list[Question]:
-    """Questions of this page that are hidden now but depend only on answers on this page.
+def follow_ups(section: Section, visible: list[Question], answers: Mapping[str, Any]) -> list[tuple[Question, dict[str, Any]]]:
+    """Questions of this page that are hidden now but may open from an answer on this page, each
+    with its condition once the answers of other pages (the kind of agency, say) are put in.
 
-    They are sent hidden, with their condition, so that a script can show each one as soon as
+    They are sent hidden, with that condition, so that a script can show each one as soon as
     its condition is met. Without the script, the page shows them after a save, as before."""
     shown = {q.id for q in visible}
     on_page = {q.id for q in section.questions}
-    return [
-        q for q in section.questions
-        if q.id not in shown and q.condition is not None and set(q.condition.questions()) <= on_page
-    ]
+    found = []
+    for question in section.questions:
+        if question.id in shown or question.condition is None:
+            continue
+        off_page = {qid: answers.get(qid) for qid in question.condition.questions() if qid not in on_page}
+        rest = simplify(question.condition, off_page)
+        if not isinstance(rest, bool):
+            found.append((question, rest.raw))
+    return found
 
 
 def unconfirmed(all_steps: list[Step], answers: dict[str, Any], carried: set[str]) -> list[tuple[Step, Question]]:

@@ -128,7 +128,7 @@ def section(token: str, section_id: str):
         "wizard/section.html", assessment=assessment, step=step, page=page, before=before,
         after=after, total=len(all_steps) - 1, return_to_check=return_to_check,
         questions_from_reviewer=store.clarifications(assessment, section_id),
-        follow_ups=follow_ups(step.section, page.visible),
+        follow_ups=follow_ups(step.section, page.visible, answers),
         confidential_ids=set(request.form.getlist("confidential")) if request.method == "POST" else store.confidential_ids(assessment),
         carried_ids=store.carried_ids(assessment), previous=_previous(assessment),
     ), (409 if page.conflicts else 200)
