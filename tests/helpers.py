@@ -25,6 +25,12 @@ PROFILE = {
     "respondent_role": "training-officer",
 }
 
+# Every border each kind of agency can work on; the other kinds work on none.
+WIDEST_BORDERS = {
+    "border-police": ["land", "sea", "air"], "immigration": ["land", "sea", "air"], "coast-guard": ["sea"],
+    "customs": ["land", "sea", "air"], "airport-liaison": ["air"],
+}
+
 
 def default_value(question) -> Any:
     """A middling answer: level 2 where there is one."""

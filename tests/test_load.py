@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from questionnaires import DefinitionError, load_questionnaire
 from reports.catalogue import load_definitions
-from tests.helpers import FIXTURES
+from tests.helpers import FIXTURES, WIDEST_BORDERS
 from webapp.cli import main
 
 MINIMAL = FIXTURES / "minimal.yaml"
@@ -192,12 +192,10 @@ def test_readme_mandate_table_matches_the_questionnaire(questionnaire):
             break
         rows.append(line)
     counts_in_readme = [int(re.findall(r"\| (\d+) \|$", row.strip())[0]) for row in rows]
-    widest = {"border-police": ["land", "sea", "air"], "immigration": ["land", "sea", "air"], "coast-guard": ["sea"],
-              "customs": ["land", "sea", "air"], "airport-liaison": ["air"]}
     profile = {q.id for q in questionnaire.profile.questions}
     counts = []
     for agency_type in [o.id for o in questionnaire.agency_types()]:
-        answers = {"agency_type": agency_type, "borders": widest.get(agency_type, ["none"]), "voa_issued": "yes",
+        answers = {"agency_type": agency_type, "borders": WIDEST_BORDERS.get(agency_type, ["none"]), "voa_issued": "yes",
                    "prev_campaigns": "regular"}
         counts.append(sum(1 for q in questionnaire.visible_questions(answers) if q.id not in profile))
     assert counts_in_readme == counts

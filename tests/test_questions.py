@@ -13,12 +13,8 @@ import re
 import pytest
 
 from questionnaires.model import Questionnaire
-from tests.helpers import fill_answers
+from tests.helpers import WIDEST_BORDERS, fill_answers
 
-BORDER_SETS = {
-    "border-police": ["land", "sea", "air"], "immigration": ["land", "sea", "air"], "coast-guard": ["sea"],
-    "customs": ["land", "sea", "air"], "airport-liaison": ["air"],
-}
 FRONT_LINE = ["border-police", "immigration", "coast-guard", "airport-liaison", "customs"]
 
 # Questions each type can only answer "Not applicable": the work is another agency's.
@@ -130,7 +126,7 @@ SUBJECTS: dict[str, dict[str, set[str]]] = {
 
 
 def _border_choices(agency_type: str) -> list[list[str]]:
-    widest = BORDER_SETS.get(agency_type)
+    widest = WIDEST_BORDERS.get(agency_type)
     if widest is None:
         return [["none"]]
     return [list(c) for n in range(1, len(widest) + 1) for c in itertools.combinations(widest, n)]

@@ -3,9 +3,9 @@ submitted page is checked and saved. Views call these and stay thin."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
