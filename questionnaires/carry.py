@@ -67,8 +67,12 @@ def load_history(questionnaire_path: Path | str, questionnaire: Questionnaire) -
     return history
 
 
-def _step(values: Mapping[str, Any], old: Mapping[str, Shape], new: Mapping[str, Shape]) -> dict[str, Any]:
+def _step(
+    values: Mapping[str, Any], old: Mapping[str, Shape], new: Mapping[str, Shape]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The answers carried one version on, and for each the id it had before."""
     carried = {}
+    sources = {}
     for shape in new.values():
         source = shape.replaces if shape.replaces is not None and shape.replaces in old else shape.id
         before = old.get(source)
@@ -77,12 +81,14 @@ def _step(values: Mapping[str, Any], old: Mapping[str, Shape], new: Mapping[str,
             continue
         if before.type == shape.type and before.options == shape.options:
             carried[shape.id] = value
+            sources[shape.id] = source
         elif shape.map is not None:
             mapped = [shape.map.get(str(v)) for v in (value if isinstance(value, list) else [value])]
             kept = [v for v in mapped if v is not None]
             if kept:
                 carried[shape.id] = kept if isinstance(value, list) or ANSWER_TYPES[shape.type].many else kept[0]
-    return carried
+                sources[shape.id] = source
+    return carried, sources
 
 
 @dataclass(frozen=True)
@@ -94,19 +100,19 @@ class CarryOver:
 def carry_over(questionnaire: Questionnaire, history: History, old_version: int, old_answers: Mapping[str, Any]) -> CarryOver:
     """The answers of an assessment made with `old_version`, as answers to `questionnaire`."""
     values: dict[str, Any] = {k: v for k, v in old_answers.items() if not is_empty(v)}
+    origin = {k: k for k in values}  # current id -> the id it had in the old assessment
     if old_version != questionnaire.version:
         if old_version not in history:
             return CarryOver({}, tuple(sorted(values)))
         steps = sorted(v for v in history if old_version < v <= questionnaire.version)
         version = old_version
         for step in steps:
-            values = _step(values, history[version], history[step])
+            values, sources = _step(values, history[version], history[step])
+            origin = {qid: origin[source] for qid, source in sources.items() if source in origin}
             version = step
     known = {q.id: q for q in questionnaire.all_questions()}
     answers = {qid: v for qid, v in values.items() if qid in known and check(known[qid], v) is None}
-    kept_sources = set(answers) | {
-        s.replaces for s in history.get(questionnaire.version, {}).values() if s.id in answers and s.replaces
-    }
+    kept_sources = {origin.get(qid, qid) for qid in answers}
     return CarryOver(answers, tuple(sorted(k for k in old_answers if k not in kept_sources and not is_empty(old_answers[k]))))
 
 

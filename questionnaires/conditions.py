@@ -9,8 +9,14 @@ A condition is a map with one operator key:
     {gt: [staff_size, 100]}  gte, lt, lte        numeric comparison
     {answered: staff_size}                       any answer was given
     {all: [cond, ...]}  {any: [cond, ...]}  {not: cond}
+    {function: investigation}                    the agency does this work (see below)
 
 A question that has no answer makes every comparison false.
+
+`function` is shorthand, written out when the questionnaire is read (`expand_functions`): the
+agency's type does this work by default, or the official ticked it among the other work the
+agency does. So a question asked for a job is asked the same whether the job is a default or
+an addition, and the written-out condition uses only the comparisons above.
 """
 
 from __future__ import annotations
@@ -152,6 +158,29 @@ def parse(raw: Any, where: str = "") -> Condition:
         return Not(parse(arg, here))
     known = ", ".join([*COMPARISONS, "answered", *LOGICAL, "not"])
     raise ConditionError(where, f"unknown operator {op!r} (known: {known})")
+
+
+FUNCTION = "function"
+OTHER_FUNCTIONS = "other_functions"
+
+
+def expand_functions(raw: Any, holders: Mapping[str, list[str]], where: str = "") -> Any:
+    """The condition with each `{function: f}` written out as "the type does f by default, or
+    f is ticked among the other work": `{any: [{in: [agency_type, [...]]}, {contains: [other_functions, f]}]}`.
+    `holders` maps each function to the agency types that do it by default. Returns a new
+    structure: YAML anchors may share one condition between questions."""
+    if isinstance(raw, list):
+        return [expand_functions(item, holders, f"{where}[{i}]") for i, item in enumerate(raw)]
+    if not isinstance(raw, dict) or len(raw) != 1:
+        return raw
+    (op, arg), = raw.items()
+    if op == FUNCTION:
+        if not isinstance(arg, str) or arg not in holders:
+            raise ConditionError(f"{where}.function" if where else "function", f"unknown function {arg!r}")
+        return {"any": [{"in": ["agency_type", list(holders[arg])]}, {"contains": [OTHER_FUNCTIONS, arg]}]}
+    if op in LOGICAL or op == "not":
+        return {op: expand_functions(arg, holders, f"{where}.{op}" if where else str(op))}
+    return raw
 
 
 Simplified = Union[bool, Condition]

@@ -60,6 +60,20 @@ def _check_functions(q: Questionnaire) -> list[str]:
         for function in functions:
             if function not in q.functions:
                 problems.append(f"agency_functions.{agency_type}: unknown function {function!r}")
+    section_ids = {s.id for s in q.sections}
+    other = next((x for x in q.profile.questions if x.id == "other_functions"), None)
+    if other is not None and other.type != "multiple":
+        problems.append("profile.questions: 'other_functions' must be of type 'multiple'")
+    offered = [o.id for o in other.options] if other else []
+    for function in offered:
+        if function not in q.functions:
+            problems.append(f"profile.other_functions: unknown function {function!r}")
+        elif not q.function_sections.get(function):
+            problems.append(f"function_sections: {function!r} is offered as other work but adds no section")
+    for function, sections in q.function_sections.items():
+        if function not in q.functions:
+            problems.append(f"function_sections.{function}: unknown function {function!r}")
+        problems += [f"function_sections.{function}: unknown section {s!r}" for s in sections if s not in section_ids]
     return problems
 
 

@@ -188,6 +188,9 @@ class Topic(Conditional):
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*$")
     title: Text
     core_for: tuple[str, ...] = ()
+    # Core to every agency that does one of these jobs, by default or as other work it ticked.
+    # Written into `core_if` when the questionnaire is read.
+    core_for_functions: tuple[str, ...] = ()
     core_if: dict[str, Any] | None = None
 
     @model_validator(mode="after")
@@ -225,8 +228,52 @@ class Questionnaire(Frozen):
     # agency type does by default. The catalogue says which functions each resource serves.
     functions: dict[str, Text] = Field(default_factory=dict)
     agency_functions: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    # Function -> the sections it adds when the agency ticks it as other work it does.
+    function_sections: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     profile: Section
     sections: tuple[Section, ...] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_functions(cls, raw: Any) -> Any:
+        """Write out `{function: f}` in every condition, and `core_for_functions` into `core_if`."""
+        if not isinstance(raw, dict):
+            return raw
+        holders: dict[str, list[str]] = {f: [] for f in raw.get("functions") or {}}
+        for agency_type, functions in (raw.get("agency_functions") or {}).items():
+            for function in functions or ():
+                holders.setdefault(function, []).append(agency_type)
+        raw = dict(raw)
+
+        def expand(item: Any, key: str, where: str) -> Any:
+            if not isinstance(item, dict) or item.get(key) is None:
+                return item
+            try:
+                return {**item, key: conditions.expand_functions(item[key], holders)}
+            except conditions.ConditionError as exc:
+                raise ValueError(f"{where}.{key}: {exc}") from exc
+
+        topics = []
+        for i, topic in enumerate(raw.get("topics") or ()):
+            if isinstance(topic, dict) and topic.get("core_for_functions"):
+                extra = [{"function": f} for f in topic["core_for_functions"]]
+                topic = {**topic, "core_if": {"any": [topic["core_if"], *extra]} if topic.get("core_if") else
+                         (extra[0] if len(extra) == 1 else {"any": extra})}
+            topics.append(expand(topic, "core_if", f"topics[{i}]"))
+        raw["topics"] = topics
+
+        def expand_section(section: Any, where: str) -> Any:
+            section = expand(section, "applies_if", where)
+            if isinstance(section, dict) and isinstance(section.get("questions"), list):
+                section = {**section, "questions": [expand(q, "show_if", f"{where}.questions[{j}]")
+                                                    for j, q in enumerate(section["questions"])]}
+            return section
+
+        if "profile" in raw:
+            raw["profile"] = expand_section(raw["profile"], "profile")
+        if isinstance(raw.get("sections"), list):
+            raw["sections"] = [expand_section(s, f"sections[{i}]") for i, s in enumerate(raw["sections"])]
+        return raw
 
     def all_sections(self) -> Iterator[Section]:
         yield self.profile
@@ -250,6 +297,8 @@ class Questionnaire(Frozen):
 
         Until the agency type is known, every section whose condition holds is listed."""
         mandate = self.mandates.get(answers.get("agency_type") or "")
+        if mandate is not None:
+            mandate = (*mandate, *(s for f in self.other_functions(answers) for s in self.function_sections.get(f, ())))
         return [self.profile, *(s for s in self.sections if (mandate is None or s.id in mandate) and s.holds(answers))]
 
     def mandate(self, agency_type: str) -> tuple[Section, ...]:
@@ -257,9 +306,21 @@ class Questionnaire(Frozen):
         ids = self.mandates.get(agency_type)
         return tuple(s for s in self.sections if ids is None or s.id in ids)
 
+    def default_functions(self, agency_type: str | None) -> tuple[str, ...]:
+        return self.agency_functions.get(agency_type or "", ())
+
+    def other_functions(self, answers: Mapping[str, Any]) -> list[str]:
+        """The other work the agency ticked, beyond its type's defaults, in questionnaire order."""
+        ticked = answers.get(conditions.OTHER_FUNCTIONS)
+        if not isinstance(ticked, list):
+            return []
+        defaults = self.default_functions(answers.get("agency_type"))
+        return [f for f in self.functions if f in ticked and f not in defaults]
+
     def functions_of(self, answers: Mapping[str, Any]) -> frozenset[str]:
-        """The functions of the agency that gave these answers: its type's defaults."""
-        return frozenset(self.agency_functions.get(answers.get("agency_type") or "", ()))
+        """The functions of the agency that gave these answers: its type's defaults and the other
+        work it ticked."""
+        return frozenset(self.default_functions(answers.get("agency_type"))) | frozenset(self.other_functions(answers))
 
     def visible_questions(self, answers: Mapping[str, Any]) -> list[Question]:
         return [q for s in self.applicable_sections(answers) for q in s.visible_questions(answers)]

@@ -33,7 +33,9 @@ WIDEST_BORDERS = {
 
 
 def default_value(question) -> Any:
-    """A middling answer: level 2 where there is one."""
+    """A middling answer: level 2 where there is one. No other work beyond the agency type's."""
+    if question.id == "other_functions":
+        return []
     if question.type == "multiple":
         options = [o for o in question.choices() if o.level == 2] or question.choices()[1:2]
         return [options[0].id]
@@ -296,7 +298,8 @@ def fill_answers(questionnaire: Questionnaire, scenario: dict[str, Any]) -> dict
     """The scenario's answers, with every other visible question answered as `fill` says."""
     answers: dict[str, Any] = {
         "country": "KE", "agency_name": scenario["name"], "agency_type": scenario["agency_type"],
-        "borders": scenario.get("borders", ["none"]), "staff_size": scenario.get("staff_size", 500),
+        "borders": scenario.get("borders", ["none"]), "other_functions": scenario.get("other_functions", []),
+        "staff_size": scenario.get("staff_size", 500),
         "respondent_role": "manager", **scenario.get("answers", {}),
     }
     mode = scenario.get("fill", "strong")

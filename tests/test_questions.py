@@ -68,6 +68,34 @@ CANNOT_ANSWER: dict[str, dict[str, str]] = {
         "inv_prosecution": "an academy does not prosecute",
         "border_official_points": "an academy does not control borders",
     },
+    "criminal-investigation": {
+        "border_official_points": "investigators do not staff border posts",
+        "doc_first_line": "investigators are not the front line that checks documents",
+        "inv_prosecution": "convictions are the work of prosecutors and courts",
+        "coop_mla": "mutual legal assistance is a channel of prosecutors and central authorities",
+        "voa_issued": "visas are decided by immigration and consulates",
+    },
+    "financial-intelligence": {
+        "inv_methods": "an intelligence unit analyses payments; it does not run investigations",
+        "inv_special_techniques": "undercover work and interception are the work of investigators",
+        "prot_rights": "a financial intelligence unit never meets migrants",
+        "doc_first_line": "a financial intelligence unit checks no travel documents",
+        "train_trainers": "a financial intelligence unit has no trainers on smuggling",
+    },
+    "consular": {
+        "border_official_points": "consulates work abroad, not at border posts",
+        "voa_risk_indicators": "visas on arrival are given at the border, not at consulates",
+        "prot_asylum": "asylum is claimed on the State's territory, not at its consulates",
+        "inv_methods": "consulates do not investigate",
+        "train_documents_second_line": "consulates have no second-line examiners",
+    },
+    "child-protection": {
+        "doc_first_line": "social workers check no travel documents",
+        "inv_methods": "child protection services do not investigate",
+        "coop_information": "routes and groups are shared by law enforcement",
+        "prot_return": "returns are carried out by immigration",
+        "train_documents_first_line": "social workers check no travel documents",
+    },
     "document-examination": {
         "border_official_points": "a document unit does not control borders",
         "coop_mla": "mutual legal assistance is a channel of prosecutors and central authorities",
@@ -122,6 +150,18 @@ SUBJECTS: dict[str, dict[str, set[str]]] = {
     "an immigration service at sea borders": {"immigration": {"sea_routes", "sea_port_checks", "sea_disembarkation"}},
     "trainers' own grasp of smuggling against trafficking": {"training-academy": {"train_trainers_distinguish"}},
     "referral to protection by customs": {"customs": {"prot_screening", "prot_asylum", "prot_child_referral"}},
+    "investigation by criminal investigation police": {"criminal-investigation": {
+        "inv_distinguish", "inv_detection", "inv_methods", "inv_special_techniques", "inv_financial", "coop_information",
+        "corruption_investigation", "prot_screening"}},
+    "proceeds of smuggling (UNTOC art. 12)": {
+        "financial-intelligence": {"inv_financial", "fin_indicators", "fin_reporting", "fin_dissemination"},
+        "criminal-investigation": {"inv_financial"}},
+    "visa decisions at consulates (Protocol art. 11)": {
+        t: {"visa_risk_indicators", "visa_document_checks", "visa_revocation"} for t in ["consular", "immigration"]},
+    "information abroad (Protocol art. 15)": {
+        "consular": {"prev_campaigns", "prev_campaign_audience", "prev_campaign_channels", "prev_campaign_evaluation"}},
+    "children in care (Protocol art. 16(4))": {"child-protection": {
+        "prot_child_age", "prot_child_guardian", "prot_child_best_interests", "prot_child_care", "prot_screening"}},
 }
 
 
