@@ -306,6 +306,10 @@ class Questionnaire(Frozen):
         ids = self.mandates.get(agency_type)
         return tuple(s for s in self.sections if ids is None or s.id in ids)
 
+    def function_holders(self) -> dict[str, tuple[str, ...]]:
+        """Function -> the agency types that do it by default."""
+        return {f: tuple(t for t, fs in self.agency_functions.items() if f in fs) for f in self.functions}
+
     def default_functions(self, agency_type: str | None) -> tuple[str, ...]:
         return self.agency_functions.get(agency_type or "", ())
 

@@ -5,6 +5,7 @@ and no profile option is offered that changes nothing."""
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 
@@ -169,3 +170,31 @@ def test_a_stand_in_type_can_be_changed_on_a_repeat_and_what_still_applies_carri
     asked = _asked(questionnaire, changed)
     assert {"inv_methods", "inv_financial"} <= asked
     assert "border_official_points" not in asked and "borders" not in asked
+
+
+def test_an_official_adds_the_other_work_of_the_agency_in_the_wizard(app, questionnaire):
+    """A consular service picks its type; its own work shows ticked and fixed; it adds "We
+    receive unaccompanied or separated children" and gets the protection page."""
+    from tests.helpers import Browser, form_data, saved, start, walk
+
+    browser = Browser(app.test_client())
+    token = start(browser)
+    url = f"/a/{token}/section/profile"
+    answers = {"country": "GH", "agency_name": "Consular Department", "agency_type": "consular", "staff_size": 40,
+               "respondent_role": "manager", "other_functions": []}
+    browser.post(url, form_data(questionnaire.profile, answers), csrf_from=url, status=302)
+    page = browser.get(url).get_data(as_text=True)
+    visa_box = re.search(r'<input type="checkbox" name="q_other_functions" value="visa-issuance"[^>]*>', page).group(0)
+    assert "checked" in visa_box and "disabled" in visa_box, visa_box
+    child_box = re.search(r'<input type="checkbox" name="q_other_functions" value="child-care"[^>]*>', page).group(0)
+    assert "checked" not in child_box and "disabled" not in child_box
+    # Borders are not asked of a consulate: the question waits, hidden, for border or sea work.
+    assert re.search(r'hidden data-show-if="[^"]*other_functions[^"]*">\s*<input type="hidden" name="shown" value="borders" disabled>', page)
+
+    answers["other_functions"] = ["child-care"]
+    browser.post(url, form_data(questionnaire.profile, answers), csrf_from=url, status=302)
+    assert saved(app, token)["other_functions"] == ["child-care"]
+    visited = walk(browser, questionnaire, token, answers)
+    assert "protection" in visited and "visas" in visited and "border-control" not in visited
+    stored = saved(app, token)
+    assert "prot_child_care" in stored and "visa_risk_indicators" in stored

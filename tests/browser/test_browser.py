@@ -259,3 +259,20 @@ def test_a_follow_up_question_appears_as_soon_as_its_condition_is_met(page, ques
     page.check('input[name="q_voa_issued"][value="no"]')
     follow_up.wait_for(state="hidden", timeout=5000)
     assert "voa_risk_indicators" not in shown_questions(page)
+
+
+def test_the_work_of_the_chosen_type_is_ticked_and_fixed_as_soon_as_it_is_chosen(page, questionnaire, answers):
+    link = start(page)
+    page.goto(link + "section/profile")
+    investigation = page.locator('input[name="q_other_functions"][value="investigation"]')
+    visas = page.locator('input[name="q_other_functions"][value="visa-issuance"]')
+    borders = page.locator("#q-borders").locator("xpath=ancestor::div[contains(@class, 'question')]")
+    page.check('input[name="q_agency_type"][value="border-police"]')
+    assert investigation.is_checked() and investigation.is_disabled()
+    assert borders.is_visible()
+    page.check('input[name="q_agency_type"][value="consular"]')
+    assert not investigation.is_checked() and investigation.is_enabled()
+    assert visas.is_checked() and visas.is_disabled()
+    borders.wait_for(state="hidden", timeout=5000)
+    page.check('input[name="q_other_functions"][value="border-control"]')
+    borders.wait_for(state="visible", timeout=5000)

@@ -89,7 +89,7 @@ def _answer(page, questionnaire: Questionnaire, answers: dict[str, Any], questio
         page.check(f'input[name="{name}"][value="{value}"]')
     elif question.type == "multiple":
         for box in page.query_selector_all(f'input[name="{name}"]'):
-            if box.is_checked() and box.get_attribute("value") not in value:
+            if box.is_checked() and box.is_enabled() and box.get_attribute("value") not in value:
                 box.uncheck()
         for item in value:
             page.check(f'input[name="{name}"][value="{item}"]')

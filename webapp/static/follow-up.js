@@ -48,7 +48,24 @@
     return COMPARE[op] ? COMPARE[op](answer, arg[1]) : false;
   }
 
+  /* The other work an agency does: the work of the chosen type is ticked and fixed. */
+  function fixDefaults(form) {
+    var type = answerOf(form, "agency_type");
+    form.querySelectorAll("[data-default-for]").forEach(function (box) {
+      var fixed = type !== null && box.getAttribute("data-default-for").split(" ").indexOf(type) !== -1;
+      if (fixed) {
+        if (!box.disabled) { box.setAttribute("data-was-checked", box.checked ? "1" : ""); }
+        box.checked = true;
+        box.disabled = true;
+      } else if (box.disabled) {
+        box.disabled = false;
+        box.checked = box.getAttribute("data-was-checked") === "1";
+      }
+    });
+  }
+
   function update(form) {
+    fixDefaults(form);
     form.querySelectorAll("[data-show-if]").forEach(function (block) {
       var show = holds(form, JSON.parse(block.getAttribute("data-show-if")));
       block.hidden = !show;
@@ -58,7 +75,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    var form = document.querySelector("form [data-show-if]");
+    var form = document.querySelector("form [data-show-if], form [data-default-for]");
     form = form && form.closest("form");
     if (!form) { return; }
     form.addEventListener("change", function () { update(form); });

@@ -131,6 +131,7 @@ def section(token: str, section_id: str):
         follow_ups=follow_ups(step.section, page.visible, answers),
         confidential_ids=set(request.form.getlist("confidential")) if request.method == "POST" else store.confidential_ids(assessment),
         carried_ids=store.carried_ids(assessment), previous=_previous(assessment),
+        default_jobs=(q.function_holders(), answers.get("agency_type")),
     ), (409 if page.conflicts else 200)
 
 
