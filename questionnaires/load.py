@@ -64,7 +64,7 @@ def _check_functions(q: Questionnaire) -> list[str]:
     other = next((x for x in q.profile.questions if x.id == "other_functions"), None)
     if other is not None and other.type != "multiple":
         problems.append("profile.questions: 'other_functions' must be of type 'multiple'")
-    offered = [o.id for o in other.options] if other else []
+    offered = [o.id for o in q.other_work_options()]
     for function in offered:
         if function not in q.functions:
             problems.append(f"profile.other_functions: unknown function {function!r}")

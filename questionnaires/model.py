@@ -306,6 +306,11 @@ class Questionnaire(Frozen):
         ids = self.mandates.get(agency_type)
         return tuple(s for s in self.sections if ids is None or s.id in ids)
 
+    def other_work_options(self) -> tuple[Option, ...]:
+        """The other work the profile offers to tick (none when it does not ask)."""
+        question = next((q for q in self.profile.questions if q.id == conditions.OTHER_FUNCTIONS), None)
+        return question.options if question else ()
+
     def function_holders(self) -> dict[str, tuple[str, ...]]:
         """Function -> the agency types that do it by default."""
         return {f: tuple(t for t, fs in self.agency_functions.items() if f in fs) for f in self.functions}

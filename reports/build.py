@@ -48,6 +48,8 @@ class Meta:
     agency_type_id: str
     respondent_role: str
     borders: str
+    # The work the agency does beyond its type's (as the profile's labels say it), or "".
+    other_work: str
     staff_size: str
     date: dt.date
     status: str
@@ -212,6 +214,9 @@ def _meta(questionnaire: Questionnaire, answers: Mapping[str, Any], info: Mappin
         value = answers.get(question_id)
         return empty if is_empty(value) else answer_text(questionnaire.question(question_id), value, lang)
 
+    other_work = questionnaire.other_functions(answers)
+    borders_asked = questionnaire.question("borders").holds(answers)
+
     return Meta(
         reference=str(info.get("reference", "")),
         agency_name=shown("agency_name", Translator(lang)("Unnamed agency")),
@@ -219,7 +224,9 @@ def _meta(questionnaire: Questionnaire, answers: Mapping[str, Any], info: Mappin
         agency_type=shown("agency_type"),
         agency_type_id=str(answers.get("agency_type") or ""),
         respondent_role=shown("respondent_role"),
-        borders=shown("borders"),
+        # An answer kept from an earlier type that no longer asks it is not this agency's.
+        borders=shown("borders") if borders_asked else "",
+        other_work=answer_text(questionnaire.question("other_functions"), other_work, lang) if other_work else "",
         staff_size=shown("staff_size"),
         date=info.get("date") or dt.date.today(),
         status=str(info.get("status", "Draft")),

@@ -3,12 +3,13 @@ words. The blank PDF and the workbook are both made from it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from questionnaires import Question, Questionnaire, Section, tr
 from questionnaires.answer_types import OnPaper, handler
-from questionnaires.conditions import Answered, Compare, Condition, Logical, Not, Simplified, simplify
+from questionnaires.conditions import OTHER_FUNCTIONS, Answered, Compare, Condition, Logical, Not, Simplified, simplify
 
 from .i18n import Translator
 
@@ -20,7 +21,14 @@ def _value_label(question: Question, value: Any, lang: str) -> str:
 def describe(condition: Condition, questionnaire: Questionnaire, t: Translator) -> str:
     """A condition as a sentence part: “Borders” includes “Sea borders and ports”."""
     if isinstance(condition, Logical):
-        joined = [describe(item, questionnaire, t) for item in condition.items]
+        same = {item.question for item in condition.items if isinstance(item, Compare) and item.op == "contains"}
+        if condition.op == "any" and len(same) == 1 and all(isinstance(i, Compare) and i.op == "contains" for i in condition.items):
+            question = questionnaire.question(same.pop())
+            values = ", ".join(f"“{_value_label(question, i.value, t.lang)}”" for i in condition.items if isinstance(i, Compare))
+            return t("the answer to “%(question)s” includes one of %(values)s", question=tr(question.text, t.lang), values=values)
+        # A condition inside another is bracketed, so that "and" and "or" cannot be misread.
+        joined = [f"({describe(item, questionnaire, t)})" if _is_joined(item) else describe(item, questionnaire, t)
+                  for item in condition.items]
         return (t(" and ") if condition.op == "all" else t(" or ")).join(joined)
     if isinstance(condition, Not):
         inner = condition.item
@@ -49,6 +57,14 @@ def describe(condition: Condition, questionnaire: Questionnaire, t: Translator) 
         "lte": t("the answer to “%(question)s” is %(value)s or less", question=text, value=value),
     }
     return phrases[condition.op]
+
+
+def _is_joined(condition: Condition) -> bool:
+    """Whether the condition reads as several parts joined by "and" or "or"."""
+    if not isinstance(condition, Logical):
+        return False
+    return not (condition.op == "any" and len({getattr(i, "question", None) for i in condition.items}) == 1
+                and all(isinstance(i, Compare) and i.op == "contains" for i in condition.items))
 
 
 @dataclass(frozen=True)
@@ -81,15 +97,23 @@ def _only_if(condition: Simplified, questionnaire: Questionnaire, t: Translator)
     return t("Answer only if %(condition)s.", condition=describe(condition, questionnaire, t))
 
 
-def paper_form(questionnaire: Questionnaire, agency_type: str | None, lang: str) -> list[PaperSection]:
-    """Every section and question an agency of this type can be asked, in order. With no type,
-    every section of every mandate."""
+def paper_form(
+    questionnaire: Questionnaire, agency_type: str | None, lang: str, other_work: Sequence[str] = (),
+) -> list[PaperSection]:
+    """Every section and question an agency of this type, doing this other work, can be asked, in
+    order. With no type, every section of every mandate."""
     t = Translator(lang)
-    known = {"agency_type": agency_type} if agency_type else {}
-    sections = [questionnaire.profile, *(questionnaire.mandate(agency_type) if agency_type else questionnaire.sections)]
+    known: dict[str, Any] = {}
+    sections = list(questionnaire.sections)
+    if agency_type:
+        known = {"agency_type": agency_type, OTHER_FUNCTIONS: list(other_work)}
+        applicable = {s.id for s in questionnaire.applicable_sections({**known, "borders": ["land", "sea", "air"]})}
+        mandate = {s.id for s in questionnaire.mandate(agency_type)}
+        sections = [s for s in sections if s.id in applicable or s.id in mandate]
     paper = []
-    for section in sections:
-        applies = simplify(section.condition, known)
+    for section in [questionnaire.profile, *sections]:
+        condition = section.condition
+        applies = simplify(condition, known)
         if applies is False:
             continue
         questions = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -53,17 +54,20 @@ def stylesheet(name: str) -> bytes:
     return (STATIC_DIR / name).read_bytes()
 
 
-def render_blank(questionnaire: Questionnaire, agency_type: str | None, lang: str) -> str:
-    """The blank questionnaire an agency type is asked, as an HTML document for print."""
+def render_blank(questionnaire: Questionnaire, agency_type: str | None, lang: str, other_work: Sequence[str] = ()) -> str:
+    """The blank questionnaire an agency type doing this other work is asked, as an HTML document
+    for print."""
     from questionnaires import tr
 
     from .paper import paper_form
 
     t = Translator(lang)
     type_label = next((tr(o.label, t.lang) for o in questionnaire.agency_types() if o.id == agency_type), "")
+    offered = questionnaire.other_work_options()
+    work_labels = "; ".join(tr(o.label, t.lang) for o in offered if o.id in other_work)
     return _env.get_template("blank.html").render(
-        sections=paper_form(questionnaire, agency_type, t.lang), title=tr(questionnaire.title, t.lang), version=questionnaire.version,
-        agency_type=type_label, lang=t.lang, direction=t.direction, _=t, t=t,
+        sections=paper_form(questionnaire, agency_type, t.lang, other_work), title=tr(questionnaire.title, t.lang), version=questionnaire.version,
+        agency_type=type_label, other_work=work_labels, lang=t.lang, direction=t.direction, _=t, t=t,
     )
 
 

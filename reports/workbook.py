@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,11 +61,13 @@ def _sheet_title(number: int, title: str) -> str:
 
 def write_workbook(
     questionnaire: Questionnaire, agency_type: str | None, lang: str, answers: Mapping[str, Any] | None = None,
-    reference: str = "", base_version: int = 0,
+    reference: str = "", base_version: int = 0, other_work: Sequence[str] = (),
 ) -> bytes:
-    """The workbook for an agency type, filled in with `answers` if given."""
+    """The workbook for an agency type doing this other work, filled in with `answers` if given
+    (their other work then counts)."""
     t = Translator(lang)
     answers = answers or {}
+    other_work = questionnaire.other_functions(answers) if answers else list(other_work)
     book = Workbook()
     about = book.active
     about.title = t("How to fill in")[:31]
@@ -103,7 +105,7 @@ def write_workbook(
 
     header_fill = PatternFill("solid", fgColor="DDDDDD")
     headers = [t("Id"), t("Question"), t("Hint"), t("Only if"), t("Answer"), t("Comment")]
-    for number, paper in enumerate(paper_form(questionnaire, agency_type, lang)):
+    for number, paper in enumerate(paper_form(questionnaire, agency_type, lang, other_work)):
         sheet = book.create_sheet(_sheet_title(number, paper.title))
         sheet.append(headers)
         for cell in sheet[1]:

@@ -34,7 +34,7 @@ def test_demo_portfolio_fills_every_view(app, people):
     database = {"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
     result = CliRunner(env=database).invoke(main, ["demo-data"])
     assert result.exit_code == 0, result.output
-    assert "84 published assessments of 42 agencies" in result.output and "national report of Kenya" in result.output
+    assert "108 published assessments of 54 agencies" in result.output and "national report of Kenya" in result.output
     again = CliRunner(env=database).invoke(main, ["demo-data"])
     assert "already there" in again.output
     donor = sign_in(app, people["donor"][0])
@@ -51,4 +51,4 @@ def test_demo_portfolio_fills_every_view(app, people):
     with app.app_context():
         names = db.session.scalars(select(Agency.name).where(Agency.name.is_not(None))).all()
         demo = [n for n in names if n.endswith("(demo)")]
-        assert len(demo) == 42
+        assert len(demo) == 54

@@ -198,3 +198,56 @@ def test_an_official_adds_the_other_work_of_the_agency_in_the_wizard(app, questi
     assert "protection" in visited and "visas" in visited and "border-control" not in visited
     stored = saved(app, token)
     assert "prot_child_care" in stored and "visa_risk_indicators" in stored
+
+
+def test_the_report_names_the_other_work_and_only_borders_that_were_asked(questionnaire, catalogue):
+    from reports.build import build_report
+    from reports.render import render_document
+
+    answers = fill_answers(questionnaire, {"name": "Immigration", "agency_type": "immigration", "borders": ["air"],
+                                           "other_functions": ["investigation", "visa-issuance"], "fill": "middling"})
+    html = render_document(build_report(questionnaire, catalogue, answers, {"reference": "T"}))
+    # Visa issuance is an immigration service's own work: only the investigation is "other".
+    line = re.search(r'<p class="profile-line">(.*?)</p>', html).group(1)
+    assert "Other work: We investigate smuggling cases ·" in line and "visas" not in line
+    assert "Borders: Airports" in line
+    # A ministry that answered "Airports" when it was still asked: the answer no longer describes it.
+    ministry = fill_answers(questionnaire, {"name": "Ministry", "agency_type": "ministry", "borders": ["air"]})
+    html = render_document(build_report(questionnaire, catalogue, ministry, {"reference": "T"}))
+    assert "Borders:" not in html and "Other work:" not in html
+
+
+def test_the_paper_form_of_a_type_has_the_pages_of_the_other_work_chosen(questionnaire):
+    from reports.paper import paper_form
+
+    plain = {s.section.id: s for s in paper_form(questionnaire, "consular", "en")}
+    assert "protection" not in plain and plain["visas"].condition == ""
+    assert "borders" not in {q.id for q in plain["profile"].questions}, "a consulate is not asked about borders"
+    caring = {s.section.id: s for s in paper_form(questionnaire, "consular", "en", ["child-care"])}
+    assert {q.id for q in caring["protection"].questions} >= {"prot_child_care", "prot_child_guardian"}
+    # With no type, a section's condition reads one way only: the inner "or" is bracketed.
+    every = {s.section.id: s for s in paper_form(questionnaire, None, "en")}
+    assert "or (the answer to “What kind of agency is it?”" in every["sea"].condition, every["sea"].condition
+
+
+def test_a_workbook_has_the_pages_of_the_other_work(questionnaire):
+    import io
+
+    from openpyxl import load_workbook
+
+    from reports.workbook import read_workbook, write_workbook
+
+    def ids(data: bytes) -> set[str]:
+        book = load_workbook(io.BytesIO(data))
+        return {str(row[0].value).partition(":")[0] for sheet in book.worksheets for row in sheet.iter_rows() if row[0].value}
+
+    assert "inv_methods" not in ids(write_workbook(questionnaire, "ministry", "en"))
+    assert "inv_methods" in ids(write_workbook(questionnaire, "ministry", "en", other_work=["investigation"]))
+    # An assessment's own workbook follows the work its profile ticked, and reads back the same.
+    answers = fill_answers(questionnaire, {"name": "Ministry", "agency_type": "ministry", "other_functions": ["investigation"]})
+    data = write_workbook(questionnaire, "ministry", "en", answers)
+    assert "inv_methods" in ids(data)
+    imported, problems = read_workbook(data, questionnaire, "en")
+    assert not problems and imported is not None
+    assert imported.answers["other_functions"] == ["investigation"]
+    assert imported.answers["inv_methods"] == answers["inv_methods"]

@@ -208,6 +208,12 @@ def test_the_blank_questionnaire_on_paper(app, questionnaire):
     lab = pdf_text(browser.get("/blank.pdf?agency_type=forensic-laboratory&lang=fr").data)
     assert "[sea_interdiction_procedure]" not in lab and "Questionnaire vierge" in lab
     browser.get("/blank.pdf?agency_type=not-a-type", status=404)
+    # Other work adds its pages: a ministry that also investigates gets the investigation page.
+    ministry = re.sub(r"\s+", " ", pdf_text(browser.get("/blank.pdf?agency_type=ministry&work=investigation&lang=en").data))
+    assert "[inv_methods]" in ministry and "Other work: We investigate smuggling cases" in ministry
+    assert "[inv_methods]" not in re.sub(r"\s+", " ", pdf_text(browser.get("/blank.pdf?agency_type=ministry&lang=en").data))
+    browser.get("/blank.pdf?agency_type=ministry&work=cooking", status=404)
+    browser.get("/blank.pdf?work=investigation", status=404)
 
 
 def test_the_command_line_does_the_same(app, questionnaire, wizard_answers, tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from questionnaires import DEFAULT_QUESTIONNAIRE, DefinitionError
+from questionnaires import DEFAULT_QUESTIONNAIRE, DefinitionError, Questionnaire
 from questionnaires.answer_types import check_all, from_file
 from questionnaires.yamlio import load_yaml
 from reports.build import build_report
@@ -211,31 +211,45 @@ def _agency_type_option(questionnaire, agency_type: str | None) -> None:
         raise click.BadParameter(f"use one of {', '.join(known)}", param_hint="--agency-type")
 
 
+def _work_option(questionnaire: Questionnaire, agency_type: str | None, work: tuple[str, ...]) -> list[str]:
+    offered = [o.id for o in questionnaire.other_work_options()]
+    unknown = [w for w in work if w not in offered]
+    if unknown:
+        raise click.BadParameter(f"{unknown[0]!r}: use one of {', '.join(offered)}", param_hint="--work")
+    if work and agency_type is None:
+        raise click.BadParameter("give --agency-type too", param_hint="--work")
+    return questionnaire.other_functions({"agency_type": agency_type, "other_functions": list(work)})
+
+
 @main.command()
 @click.option("--agency-type", default=None, help="The type of agency (default: every section).")
+@click.option("--work", multiple=True, help="Other work the agency does (repeat for each), e.g. investigation.")
 @click.option("--lang", type=click.Choice(list(LANGUAGES)), default="en", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Where to write the PDF.")
-def blank(agency_type: str | None, lang: str, output: str) -> None:
+def blank(agency_type: str | None, work: tuple[str, ...], lang: str, output: str) -> None:
     """Print the blank questionnaire an agency type is asked, as a PDF."""
     from reports.render import render_blank
 
     questionnaire, _catalogue = load_definitions()
     _agency_type_option(questionnaire, agency_type)
-    Path(output).write_bytes(render_pdf(render_blank(questionnaire, agency_type, lang)))
+    other_work = _work_option(questionnaire, agency_type, work)
+    Path(output).write_bytes(render_pdf(render_blank(questionnaire, agency_type, lang, other_work)))
     click.echo(f"Wrote {output}.")
 
 
 @main.command()
 @click.option("--agency-type", default=None, help="The type of agency (default: every section).")
+@click.option("--work", multiple=True, help="Other work the agency does (repeat for each), e.g. investigation.")
 @click.option("--lang", type=click.Choice(list(LANGUAGES)), default="en", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Where to write the workbook (.xlsx).")
-def workbook(agency_type: str | None, lang: str, output: str) -> None:
+def workbook(agency_type: str | None, work: tuple[str, ...], lang: str, output: str) -> None:
     """Write the questionnaire as a workbook to fill in."""
     from reports.workbook import write_workbook
 
     questionnaire, _catalogue = load_definitions()
     _agency_type_option(questionnaire, agency_type)
-    Path(output).write_bytes(write_workbook(questionnaire, agency_type, lang))
+    other_work = _work_option(questionnaire, agency_type, work)
+    Path(output).write_bytes(write_workbook(questionnaire, agency_type, lang, other_work=other_work))
     click.echo(f"Wrote {output}.")
 
 

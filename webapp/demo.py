@@ -27,17 +27,23 @@ MARK = "(demo)"
 # Country -> the agencies assessed there. Every agency type appears in at least three countries,
 # so that no aggregate of the portfolio is hidden.
 COUNTRIES: dict[str, tuple[str, ...]] = {
-    "KE": ("border-police", "immigration", "coast-guard", "prosecution", "anti-corruption", "training-academy", "document-examination"),
-    "GH": ("border-police", "immigration", "customs", "prosecution", "forensic-laboratory"),
-    "MA": ("border-police", "coast-guard", "customs", "airport-liaison", "ministry"),
-    "MX": ("immigration", "customs", "airport-liaison", "prosecution", "document-examination"),
-    "GT": ("border-police", "immigration", "anti-corruption", "training-academy", "forensic-laboratory"),
-    "TR": ("coast-guard", "immigration", "airport-liaison", "ministry", "document-examination"),
+    "KE": ("border-police", "immigration", "coast-guard", "prosecution", "anti-corruption", "training-academy", "document-examination",
+           "criminal-investigation", "child-protection"),
+    "GH": ("border-police", "immigration", "customs", "prosecution", "forensic-laboratory", "financial-intelligence", "consular"),
+    "MA": ("border-police", "coast-guard", "customs", "airport-liaison", "ministry", "consular", "child-protection"),
+    "MX": ("immigration", "customs", "airport-liaison", "prosecution", "document-examination", "criminal-investigation",
+           "financial-intelligence"),
+    "GT": ("border-police", "immigration", "anti-corruption", "training-academy", "forensic-laboratory", "consular", "child-protection"),
+    "TR": ("coast-guard", "immigration", "airport-liaison", "ministry", "document-examination", "criminal-investigation",
+           "financial-intelligence"),
     "PH": ("coast-guard", "customs", "anti-corruption", "training-academy", "forensic-laboratory"),
     "FJ": ("border-police", "prosecution", "ministry", "airport-liaison", "coast-guard"),
 }
 BORDERS = {"coast-guard": ["sea"], "airport-liaison": ["air"], "customs": ["land", "sea", "air"],
            "border-police": ["land", "sea", "air"], "immigration": ["land", "air"]}
+# Some agencies do other work than their type's: an immigration service that investigates, a
+# ministry that issues visas.
+OTHER_WORK = {("MX", "immigration"): ["investigation"], ("MA", "ministry"): ["visa-issuance"]}
 FIRST, SECOND = dt.datetime(2025, 4, 10, 10, 0), dt.datetime(2026, 4, 14, 10, 0)
 TRAINING = (dt.date(2025, 10, 6), dt.date(2025, 10, 10))
 TEXT = "Answered for the demo portfolio."
@@ -108,7 +114,8 @@ def seed(questionnaire: Questionnaire, catalogue: Catalogue, reviewer: User) -> 
             db.session.add(agency)
             base = {s: rng.uniform(0.6, 2.8) for s in sections}
             profile = {"country": country, "agency_name": name, "agency_type": agency_type,
-                       "borders": BORDERS.get(agency_type, ["none"]), "staff_size": rng.choice([120, 350, 800, 1500, 4000, 12000]),
+                       "borders": BORDERS.get(agency_type, ["none"]), "other_functions": OTHER_WORK.get((country, agency_type), []),
+                       "staff_size": rng.choice([120, 350, 800, 1500, 4000, 12000]),
                        "respondent_role": rng.choice(["manager", "training-officer", "specialist"])}
             first = _store(agency, questionnaire, answers_for(questionnaire, profile, base, rng), FIRST + dt.timedelta(days=rng.randint(0, 60)))
             part = None

@@ -21,27 +21,36 @@ from webapp.offline.answers import answers_csv, answers_json
 bp = Blueprint("offline", __name__)
 
 
-def _choice() -> tuple[str | None, str]:
-    """The agency type and language asked for; an unknown type is a 404, not a guess."""
+def _choice() -> tuple[str | None, str, list[str]]:
+    """The agency type, language and other work asked for; an unknown type or work is a 404,
+    not a guess."""
+    q = questionnaire()
     agency_type = request.args.get("agency_type") or None
-    if agency_type is not None and agency_type not in {o.id for o in questionnaire().agency_types()}:
+    if agency_type is not None and agency_type not in {o.id for o in q.agency_types()}:
+        abort(404)
+    work = request.args.getlist("work")
+    if work and (agency_type is None or not set(work) <= {o.id for o in q.other_work_options()}):
         abort(404)
     lang = request.args.get("lang")
-    return agency_type, lang if lang in LANGUAGES else current_language()
+    return agency_type, lang if lang in LANGUAGES else current_language(), q.other_functions({"agency_type": agency_type, "other_functions": work})
+
+
+def _name(agency_type: str | None, work: list[str], lang: str) -> str:
+    return "-".join(["questionnaire", agency_type or "all", *work, lang])
 
 
 @bp.get("/blank.pdf")
 def blank_pdf():
-    agency_type, lang = _choice()
-    key = PdfKey("blank", "", f"{agency_type or 'all'}:{lang}")
-    return pdf_download(key, lambda: render_blank(questionnaire(), agency_type, lang),
-                        f"questionnaire-{agency_type or 'all'}-{lang}.pdf", public=True)
+    agency_type, lang, work = _choice()
+    key = PdfKey("blank", "", f"{agency_type or 'all'}:{','.join(work)}:{lang}")
+    return pdf_download(key, lambda: render_blank(questionnaire(), agency_type, lang, work),
+                        f"{_name(agency_type, work, lang)}.pdf", public=True)
 
 
 @bp.get("/workbook.xlsx")
 def blank_workbook():
-    agency_type, lang = _choice()
-    return download(write_workbook(questionnaire(), agency_type, lang), XLSX, f"questionnaire-{agency_type or 'all'}-{lang}.xlsx")
+    agency_type, lang, work = _choice()
+    return download(write_workbook(questionnaire(), agency_type, lang, other_work=work), XLSX, f"{_name(agency_type, work, lang)}.xlsx")
 
 
 @bp.get("/a/<token>/workbook.xlsx")

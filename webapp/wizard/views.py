@@ -34,7 +34,8 @@ bp = Blueprint("wizard", __name__)
 @bp.get("/")
 def start():
     return render_template("wizard/start.html", questionnaire=questionnaire(), creation_key=secrets.token_urlsafe(24),
-                           repeat_key=secrets.token_urlsafe(24), agency_types=[(o.id, tr(o.label, current_language())) for o in questionnaire().agency_types()])
+                           repeat_key=secrets.token_urlsafe(24), agency_types=[(o.id, tr(o.label, current_language())) for o in questionnaire().agency_types()],
+                           other_work=[(o.id, tr(o.label, current_language())) for o in questionnaire().other_work_options()])
 
 
 @bp.post("/start")
