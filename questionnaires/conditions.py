@@ -22,7 +22,7 @@ an addition, and the written-out condition uses only the comparisons above.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -164,7 +164,7 @@ FUNCTION = "function"
 OTHER_FUNCTIONS = "other_functions"
 
 
-def expand_functions(raw: Any, holders: Mapping[str, list[str]], where: str = "") -> Any:
+def expand_functions(raw: Any, holders: Mapping[str, Sequence[str]], where: str = "") -> Any:
     """The condition with each `{function: f}` written out as "the type does f by default, or
     f is ticked among the other work": `{any: [{in: [agency_type, [...]]}, {contains: [other_functions, f]}]}`.
     `holders` maps each function to the agency types that do it by default. Returns a new

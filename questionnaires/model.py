@@ -204,6 +204,15 @@ class Topic(Conditional):
         return self.core_if is not None and self.holds(answers)
 
 
+def _holders(functions: Mapping[str, Any], agency_functions: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Function -> the agency types that do it by default (also functions no type declares)."""
+    holders: dict[str, list[str]] = {f: [] for f in functions}
+    for agency_type, defaults in agency_functions.items():
+        for function in defaults or ():
+            holders.setdefault(function, []).append(agency_type)
+    return {f: tuple(types) for f, types in holders.items()}
+
+
 PROFILE_FIELDS: dict[str, str] = {
     "country": "country",
     "agency_name": "text",
@@ -239,10 +248,7 @@ class Questionnaire(Frozen):
         """Write out `{function: f}` in every condition, and `core_for_functions` into `core_if`."""
         if not isinstance(raw, dict):
             return raw
-        holders: dict[str, list[str]] = {f: [] for f in raw.get("functions") or {}}
-        for agency_type, functions in (raw.get("agency_functions") or {}).items():
-            for function in functions or ():
-                holders.setdefault(function, []).append(agency_type)
+        holders = _holders(raw.get("functions") or {}, raw.get("agency_functions") or {})
         raw = dict(raw)
 
         def expand(item: Any, key: str, where: str) -> Any:
@@ -313,7 +319,7 @@ class Questionnaire(Frozen):
 
     def function_holders(self) -> dict[str, tuple[str, ...]]:
         """Function -> the agency types that do it by default."""
-        return {f: tuple(t for t, fs in self.agency_functions.items() if f in fs) for f in self.functions}
+        return _holders(self.functions, self.agency_functions)
 
     def default_functions(self, agency_type: str | None) -> tuple[str, ...]:
         return self.agency_functions.get(agency_type or "", ())

@@ -21,14 +21,14 @@ def _value_label(question: Question, value: Any, lang: str) -> str:
 def describe(condition: Condition, questionnaire: Questionnaire, t: Translator) -> str:
     """A condition as a sentence part: “Borders” includes “Sea borders and ports”."""
     if isinstance(condition, Logical):
-        same = {item.question for item in condition.items if isinstance(item, Compare) and item.op == "contains"}
-        if condition.op == "any" and len(same) == 1 and all(isinstance(i, Compare) and i.op == "contains" for i in condition.items):
-            question = questionnaire.question(same.pop())
-            values = ", ".join(f"“{_value_label(question, i.value, t.lang)}”" for i in condition.items if isinstance(i, Compare))
+        one_of = _includes_one_of(condition)
+        if one_of is not None:
+            question = questionnaire.question(one_of[0])
+            values = ", ".join(f"“{_value_label(question, v, t.lang)}”" for v in one_of[1])
             return t("the answer to “%(question)s” includes one of %(values)s", question=tr(question.text, t.lang), values=values)
         # A condition inside another is bracketed, so that "and" and "or" cannot be misread.
-        joined = [f"({describe(item, questionnaire, t)})" if _is_joined(item) else describe(item, questionnaire, t)
-                  for item in condition.items]
+        joined = [f"({describe(item, questionnaire, t)})" if isinstance(item, Logical) and _includes_one_of(item) is None
+                  else describe(item, questionnaire, t) for item in condition.items]
         return (t(" and ") if condition.op == "all" else t(" or ")).join(joined)
     if isinstance(condition, Not):
         inner = condition.item
@@ -59,12 +59,12 @@ def describe(condition: Condition, questionnaire: Questionnaire, t: Translator) 
     return phrases[condition.op]
 
 
-def _is_joined(condition: Condition) -> bool:
-    """Whether the condition reads as several parts joined by "and" or "or"."""
-    if not isinstance(condition, Logical):
-        return False
-    return not (condition.op == "any" and len({getattr(i, "question", None) for i in condition.items}) == 1
-                and all(isinstance(i, Compare) and i.op == "contains" for i in condition.items))
+def _includes_one_of(condition: Logical) -> tuple[str, list[Any]] | None:
+    """(question, values) when the condition is "this answer includes any of these values"."""
+    items = [i for i in condition.items if isinstance(i, Compare) and i.op == "contains"]
+    if condition.op != "any" or len(items) != len(condition.items) or len({i.question for i in items}) != 1:
+        return None
+    return items[0].question, [i.value for i in items]
 
 
 @dataclass(frozen=True)
@@ -107,13 +107,11 @@ def paper_form(
     sections = list(questionnaire.sections)
     if agency_type:
         known = {"agency_type": agency_type, OTHER_FUNCTIONS: list(other_work)}
-        applicable = {s.id for s in questionnaire.applicable_sections({**known, "borders": ["land", "sea", "air"]})}
-        mandate = {s.id for s in questionnaire.mandate(agency_type)}
-        sections = [s for s in sections if s.id in applicable or s.id in mandate]
+        # With every border, so that a section for some borders is printed under its condition.
+        sections = questionnaire.applicable_sections({**known, "borders": ["land", "sea", "air"]})[1:]
     paper = []
     for section in [questionnaire.profile, *sections]:
-        condition = section.condition
-        applies = simplify(condition, known)
+        applies = simplify(section.condition, known)
         if applies is False:
             continue
         questions = []
