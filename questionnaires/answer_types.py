@@ -25,7 +25,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .answers import Problem, country_codes, is_empty
-from .text import tr, without_bidi_controls
+from .text import clean_text, tr, without_bidi_controls
 
 if TYPE_CHECKING:
     from .model import Question, Questionnaire
@@ -333,7 +333,10 @@ class Text(AnswerType):
     may_be_confidential = True
 
     def parse(self, question: Question, raw: Any) -> tuple[Any, Problem | None]:
-        return without_bidi_controls((raw or "").strip()), None
+        return clean_text((raw or "").strip()), None
+
+    def from_cell(self, question: Question, raw: Any, words: Words) -> tuple[Any, Problem | None]:
+        return self.parse(question, str(raw))
 
     def check(self, question: Question, value: Any) -> Problem | None:
         if not isinstance(value, str):

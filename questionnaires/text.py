@@ -42,3 +42,12 @@ _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 def without_bidi_controls(text: str) -> str:
     return _BIDI_CONTROLS.sub("", text)
+
+
+# What free text keeps out wherever it comes from: the bidirectional controls above, and NUL,
+# which PostgreSQL cannot store.
+_UNSAFE_IN_TEXT = re.compile("[\u202a-\u202e\u2066-\u2069\x00]")
+
+
+def clean_text(text: str) -> str:
+    return _UNSAFE_IN_TEXT.sub("", text)

@@ -19,22 +19,34 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.read_only import ReadOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from questionnaires import Question, Questionnaire, tr
 from questionnaires.answer_types import Cell, check, handler
 from questionnaires.answers import MESSAGES, is_empty
 from questionnaires.answers import Problem as AnswerProblem
-from questionnaires.text import LANGUAGES
+from questionnaires.text import LANGUAGES, clean_text
 
 from .i18n import Translator
 from .paper import PaperQuestion, paper_form
 
 MAX_BYTES = 5 * 1024 * 1024  # an answered workbook is about 60 KB
-MAX_UNCOMPRESSED = 50 * 1024 * 1024
+# A blank workbook of every section unpacks to about 210 KB; every text answer and comment
+# written to its limit, in a script of three bytes a letter, would add about 1 MB. Reading
+# costs about 0.6 s a MB of sheets at worst, so this also bounds the time of an upload.
+MAX_UNCOMPRESSED = 3 * 1024 * 1024
+# The parts of a real workbook shrink about ten times when zipped. A part that shrank far
+# more holds little but repetition: a zip bomb, even when the rest of the file does not.
 MAX_RATIO = 100
+RATIO_FROM = 64 * 1024  # smaller parts cannot hold enough to matter
+EXTRA_SHEETS = 10  # sheets a person may add for their own notes; they are not read
+MAX_LISTED = 200  # problems listed to the person; the rest are counted
+# Content types of the parts that hold macros (VBA projects, Excel 4 macro sheets).
+MACRO_TYPES = (b"vbaproject", b"macroenabled", b"macrosheet")
 META_SHEET = "tna"
 LISTS_SHEET = "lists"
 COLUMNS = ("id", "question", "hint", "condition", "answer", "comment")
@@ -71,8 +83,7 @@ def write_workbook(
     book = Workbook()
     about = book.active
     about.title = t("How to fill in")[:31]
-    about["A1"] = tr(questionnaire.title, lang)
-    about["A1"].font = Font(bold=True, size=14)
+    text_cell(about["A1"], tr(questionnaire.title, lang)).font = Font(bold=True, size=14)
     lines = [
         t("Answer in the column “Answer”: choose from the list where there is one. Add anything you want to say in “Comment”."),
         t("Leave a question blank if it does not apply (see “Only if”). Multiple-choice questions have one line per choice: answer Yes or No."),
@@ -80,13 +91,13 @@ def write_workbook(
         t("When you are done, upload the file with your private link, or give it to the person who sent it."),
     ]
     for i, line in enumerate(lines, start=3):
-        about.cell(row=i, column=1, value=line).alignment = Alignment(wrap_text=True)
+        text_cell(about.cell(row=i, column=1), line).alignment = Alignment(wrap_text=True)
     about.column_dimensions["A"].width = 110
 
     meta = book.create_sheet(META_SHEET)
     for key, value in (("questionnaire", questionnaire.id), ("version", questionnaire.version), ("language", lang),
                        ("agency_type", agency_type or ""), ("reference", reference), ("base_version", base_version)):
-        meta.append([key, value])
+        _append(meta, [key, value])
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     lists = book.create_sheet(LISTS_SHEET)
@@ -99,7 +110,7 @@ def write_workbook(
         if values not in ranges:
             letter = get_column_letter(len(ranges) + 1)
             for row, value in enumerate(values, start=1):
-                lists.cell(row=row, column=len(ranges) + 1, value=value)
+                text_cell(lists.cell(row=row, column=len(ranges) + 1), value)
             ranges[values] = f"{LISTS_SHEET}!${letter}$1:${letter}${len(values)}"
         return ranges[values]
 
@@ -107,11 +118,11 @@ def write_workbook(
     headers = [t("Id"), t("Question"), t("Hint"), t("Only if"), t("Answer"), t("Comment")]
     for number, paper in enumerate(paper_form(questionnaire, agency_type, lang, other_work)):
         sheet = book.create_sheet(_sheet_title(number, paper.title))
-        sheet.append(headers)
+        _append(sheet, headers)
         for cell in sheet[1]:
             cell.font, cell.fill = Font(bold=True), header_fill
         if paper.condition:
-            sheet.append(["", paper.condition])
+            _append(sheet, ["", paper.condition])
             sheet.cell(row=sheet.max_row, column=2).font = Font(italic=True)
         for pq in paper.questions:
             _write_question(sheet, pq, answers.get(pq.id), t, list_range)
@@ -131,7 +142,7 @@ def _write_question(sheet: Any, pq: PaperQuestion, value: Any, t: Translator, li
     answer is a list gets one row per option, ticked Yes or No."""
     question = pq.question
     kind = handler(question)
-    sheet.append([question.id, pq.text, pq.hint, pq.condition])
+    _append(sheet, [question.id, pq.text, pq.hint, pq.condition])
     row = sheet.max_row
     for column in (2, 3, 4):
         sheet.cell(row=row, column=column).alignment = Alignment(wrap_text=True, vertical="top")
@@ -139,8 +150,8 @@ def _write_question(sheet: Any, pq: PaperQuestion, value: Any, t: Translator, li
         sheet.cell(row=row, column=2).font = Font(bold=True)
         validation = _validation(kind.tick_cell(t), list_range)
         for option_id, label in pq.choices:
-            sheet.append([f"{question.id}{OPTION_SEPARATOR}{option_id}", "    " + label, "", "",
-                          kind.tick_value(value, option_id, t)])
+            _append(sheet, [f"{question.id}{OPTION_SEPARATOR}{option_id}", "    " + label, "", "",
+                            kind.tick_value(value, option_id, t)])
             _editable(sheet, sheet.max_row)
             validation.add(sheet.cell(row=sheet.max_row, column=ANSWER_COLUMN))
         sheet.add_data_validation(validation)
@@ -148,12 +159,38 @@ def _write_question(sheet: Any, pq: PaperQuestion, value: Any, t: Translator, li
     _editable(sheet, row)
     answer = sheet.cell(row=row, column=ANSWER_COLUMN)
     rule = kind.cell(question, t)
-    answer.value = None if is_empty(value) else kind.cell_value(question, value, t)
+    text_cell(answer, None if is_empty(value) else kind.cell_value(question, value, t))
     if rule.wrap:
         answer.alignment = Alignment(wrap_text=True, vertical="top")
     validation = _validation(rule, list_range)
     sheet.add_data_validation(validation)
     validation.add(answer)
+
+
+def looks_like_formula(text: str) -> bool:
+    """Text that a spreadsheet would run as a formula if it were typed into a cell."""
+    return text.strip().startswith("=")
+
+
+def text_cell(cell: Any, value: Any) -> Any:
+    """Every value the workbook holds goes in through here. Text stays text: openpyxl stores a
+    string that starts with "=" as a live formula, so the cell is typed as text again, and text
+    that looks like a formula gets the quote prefix a spreadsheet gives text typed after an
+    apostrophe. Reading the workbook back takes such a cell as text (see `_Row.formula`)."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if looks_like_formula(value):
+            cell.quotePrefix = True
+    return cell
+
+
+def _append(sheet: Any, values: Sequence[Any]) -> None:
+    """A new row of these values, each written by `text_cell`."""
+    sheet.append(list(values))
+    row = sheet._current_row  # the row that append wrote
+    for column, value in enumerate(values, start=1):
+        text_cell(sheet.cell(row=row, column=column), value)
 
 
 def _validation(rule: Cell, list_range: Callable[[tuple[str, ...]], str]) -> DataValidation:
@@ -190,11 +227,14 @@ def _refuse_hostile(data: bytes, t: Translator) -> None:
         raise WorkbookError(t("This is not an Excel workbook (.xlsx). Download the workbook again and fill that one in."))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = archive.namelist()
-        if any(name.lower().endswith("vbaproject.bin") for name in names):
-            raise WorkbookError(t("This workbook contains macros. Save it as a plain workbook (.xlsx) without macros and upload it again."))
-        total = sum(info.file_size for info in archive.infolist())
-        if total > MAX_UNCOMPRESSED or total > MAX_RATIO * max(len(data), 1):
+        members = archive.infolist()
+        total = sum(info.file_size for info in members)
+        if total > MAX_UNCOMPRESSED or any(
+                info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1) for info in members):
             raise WorkbookError(t("This file expands to far more data than a workbook holds. It cannot be read."))
+        types = archive.read("[Content_Types].xml").lower() if "[Content_Types].xml" in names else b""
+        if any(name.lower().endswith("vbaproject.bin") for name in names) or any(kind in types for kind in MACRO_TYPES):
+            raise WorkbookError(t("This workbook contains macros. Save it as a plain workbook (.xlsx) without macros and upload it again."))
         if "xl/workbook.xml" not in names:
             raise WorkbookError(t("This is not an Excel workbook (.xlsx). Download the workbook again and fill that one in."))
 
@@ -207,11 +247,19 @@ def read_workbook(data: bytes, questionnaire: Questionnaire, lang: str) -> tuple
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # a damaged or disguised file: openpyxl raises many kinds
-        raise WorkbookError(t("This workbook could not be read. Download the workbook again and fill that one in.")) from exc
+        raise WorkbookError(_unreadable(t)) from exc
     try:
         return _read(book, questionnaire, t)
+    except WorkbookError:
+        raise
+    except Exception as exc:  # the sheets are parsed only now, as they are read: damaged XML, a bad character
+        raise WorkbookError(_unreadable(t)) from exc
     finally:
         book.close()
+
+
+def _unreadable(t: Translator) -> str:
+    return t("This workbook could not be read. Download the workbook again and fill that one in.")
 
 
 def _meta(book: Any, t: Translator) -> dict[str, Any]:
@@ -231,14 +279,16 @@ class _Row:
     sheet: str
     number: int
     key: str
-    answer: Any  # the cells, or None when the row stops short of them
+    answer: Any  # the cells, or None when the row has none there
     comment: Any
 
     @property
     def formula(self) -> bool:
-        raw = self.answer.value if self.answer is not None else None
-        return any(c is not None and c.data_type == "f" for c in (self.answer, self.comment)) or (
-            isinstance(raw, str) and raw.startswith("="))
+        """A formula, or text that a spreadsheet would run as one (leading spaces and tabs do
+        not hide it). Text written with a quote prefix, as the app writes it, is text."""
+        return any(c is not None and (c.data_type == "f" or (
+            isinstance(c.value, str) and looks_like_formula(c.value) and not c.style_array.quotePrefix))
+            for c in (self.answer, self.comment))
 
 
 @dataclass
@@ -256,6 +306,8 @@ class _Found:
 
 def _check_meta(book: Any, questionnaire: Questionnaire, t: Translator) -> dict[str, Any]:
     meta = _meta(book, t)
+    if not isinstance(meta.get("base_version", 0), int) or isinstance(meta.get("base_version"), bool):
+        raise WorkbookError(_unreadable(t))
     if meta.get("questionnaire") != questionnaire.id:
         raise WorkbookError(t("This workbook is for another questionnaire. Download the workbook for this assessment."))
     if meta.get("version") != questionnaire.version:
@@ -266,20 +318,66 @@ def _check_meta(book: Any, questionnaire: Questionnaire, t: Translator) -> dict[
     return meta
 
 
-def _rows(book: Any, id_header: str) -> Iterator[_Row]:
+def row_limit(questionnaire: Questionnaire) -> int:
+    """The most rows a question sheet can have: its header, the line of its condition, and a
+    row for every question of the questionnaire and for every option of a multiple choice."""
+    return 2 + sum(1 + (len(q.choices()) if handler(q).many else 0) for q in questionnaire.all_questions())
+
+
+def sheet_limit(questionnaire: Questionnaire) -> int:
+    """The most sheets a workbook can have: the instructions, the two hidden sheets, one per
+    section, and a few of a person's own."""
+    return 3 + len(questionnaire.sections) + EXTRA_SHEETS
+
+
+class _BelowLimit(Exception):
+    def __init__(self, row: int):
+        self.row = row
+
+
+def _sheet_rows(sheet: Any, limit: int) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, its first len(COLUMNS) cells) for each row the sheet's file holds, up to row
+    `limit`; a value in a row below it raises _BelowLimit.
+
+    openpyxl's iter_rows yields an empty row for every row number the file skips, so a single
+    row numbered in the millions costs millions of steps. This reads the file's own rows with
+    openpyxl's parser (the one iter_rows uses), so the work follows the size of the file."""
+    parser = WorkSheetParser(sheet._get_source(), sheet._shared_strings, data_only=False,
+                             epoch=sheet.parent.epoch, date_formats=sheet.parent._date_formats,
+                             timedelta_formats=sheet.parent._timedelta_formats)
+    try:
+        for number, parsed in parser.parse():
+            if number > limit:
+                if any(c["value"] not in (None, "") for c in parsed):
+                    raise _BelowLimit(number)
+                continue
+            cells: list[Any] = [None] * len(COLUMNS)
+            for c in parsed:
+                if 1 <= c["column"] <= len(COLUMNS):
+                    cells[c["column"] - 1] = ReadOnlyCell(sheet, **c)
+            yield number, cells
+    finally:
+        parser.source.close()
+
+
+def _rows(book: Any, id_header: str, limit: int, t: Translator) -> Iterator[_Row]:
     """Every row with an id, on every question sheet (the instructions, the hidden sheets and
-    any sheet the user added are left alone)."""
+    any sheet the user added are left alone). A question sheet with a value below `limit`
+    rows is refused: no sheet of this questionnaire has that many."""
     for sheet_name in book.sheetnames:
         if sheet_name in (META_SHEET, LISTS_SHEET):
             continue
         first = next(book[sheet_name].iter_rows(min_row=1, max_row=1, max_col=1, values_only=True), (None,))
         if not first or first[0] != id_header:
             continue
-        for number, row in enumerate(book[sheet_name].iter_rows(min_row=2, max_col=len(COLUMNS)), start=2):
-            cells = list(row) + [None] * (len(COLUMNS) - len(row))
-            key = cells[0].value if cells[0] is not None else None
-            if isinstance(key, str) and key.strip():
-                yield _Row(sheet_name, number, key.strip(), cells[ANSWER_COLUMN - 1], cells[COMMENT_COLUMN - 1])
+        try:
+            for number, cells in _sheet_rows(book[sheet_name], limit):
+                key = cells[0].value if cells[0] is not None and number > 1 else None
+                if isinstance(key, str) and key.strip():
+                    yield _Row(sheet_name, number, key.strip(), cells[ANSWER_COLUMN - 1], cells[COMMENT_COLUMN - 1])
+        except _BelowLimit as below:
+            raise WorkbookError(t("The sheet “%(sheet)s” has something in row %(row)s. A sheet of this questionnaire has at most %(most)s rows. Delete what is below them and upload the file again.",
+                                  sheet=sheet_name, row=t.number(below.row), most=limit)) from None
 
 
 def _read_row(row: _Row, known: Mapping[str, Question], words: Translator, t: Translator, found: _Found) -> None:
@@ -295,7 +393,7 @@ def _read_row(row: _Row, known: Mapping[str, Question], words: Translator, t: Tr
         return
     comment = row.comment.value if row.comment is not None else None
     if comment not in (None, ""):
-        found.comments[qid] = str(comment)[:2000]
+        found.comments[qid] = clean_text(str(comment))[:2000]
     raw = row.answer.value if row.answer is not None else None
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return
@@ -332,11 +430,14 @@ def _checks(found: _Found, known: Mapping[str, Question], t: Translator) -> dict
 
 
 def _read(book: Any, questionnaire: Questionnaire, t: Translator) -> tuple[Imported | None, list[Problem]]:
+    if len(book.sheetnames) > sheet_limit(questionnaire):
+        raise WorkbookError(t("This workbook has %(count)s sheets; one made by this tool has at most %(most)s. Download the workbook again and fill that one in.",
+                              count=len(book.sheetnames), most=sheet_limit(questionnaire)))
     meta = _check_meta(book, questionnaire, t)
     words = Translator(str(meta["language"]))  # the workbook's language: its labels, Yes and No
     known = {q.id: q for q in questionnaire.all_questions()}
     found = _Found()
-    for row in _rows(book, words("Id")):
+    for row in _rows(book, words("Id"), row_limit(questionnaire), t):
         _read_row(row, known, words, t, found)
     answers = _checks(found, known, t)
     visible = {q.id for q in questionnaire.visible_questions(answers)}

@@ -23,8 +23,12 @@ def main(path: str) -> None:
             catalog = read_po(fh, locale=lang)
         for msgid, texts in entries.items():
             message = catalog.get(msgid)
-            if message is not None and (not message.string or message.fuzzy):
-                message.string = texts[lang]
+            empty = not any(message.string) if message is not None and isinstance(message.string, tuple) else not (message and message.string)
+            if message is not None and (empty or message.fuzzy):
+                text = texts[lang]
+                if isinstance(text, list):  # the plural forms: one, then the others (the last repeated)
+                    text = tuple(text + [text[-1]] * (catalog.num_plurals - len(text)))
+                message.string = text
                 message.flags.discard("fuzzy")
         with po.open("wb") as fh:
             write_po(fh, catalog, width=0, omit_header=False)

@@ -61,7 +61,8 @@ def form_data(section: Section, answers: dict[str, Any]) -> dict[str, Any]:
             value = default_value(question)
             answers[question.id] = value
         data["shown"].append(question.id)
-        data[f"q_{question.id}"] = value if isinstance(value, list) else str(value)
+        # A group of boxes sends an empty value beside the ticked ones, as the page's form does.
+        data[f"q_{question.id}"] = [""] + value if isinstance(value, list) else str(value)
     return data
 
 

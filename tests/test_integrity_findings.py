@@ -87,10 +87,18 @@ def test_only_questions_the_page_showed_and_the_form_carries_may_change(app, bro
     after = _saved(app, token)
     assert after["agency_name"] == "Renamed"
     assert after["agency_type"] == before["agency_type"] and after["country"] == before["country"]
-    # Unticking every box of a shown multiple-choice question still clears it.
-    browser.get(url)
+    # A body that lists the shown questions but carries no field for a group of boxes (not
+    # even the group's empty marker) leaves its saved answer alone.
+    assert before["borders"]
+    assert '<input type="hidden" name="q_borders" value="">' in browser.get(url).get_data(as_text=True)
     data = form_data(questionnaire.profile, dict(PROFILE))
     del data["q_borders"]
+    browser.post(url, dict(data, action="save"), status=302)
+    assert _saved(app, token)["borders"] == before["borders"]
+    # Unticking every box of a shown multiple-choice question sends only the marker: it clears.
+    browser.get(url)
+    data = form_data(questionnaire.profile, dict(PROFILE))
+    data["q_borders"] = [""]
     browser.post(url, dict(data, action="save"), status=302)
     assert "borders" not in _saved(app, token)
 

@@ -260,7 +260,7 @@ def workbook(agency_type: str | None, work: tuple[str, ...], lang: str, output: 
 def import_(workbook_file: str, link: str | None, output: str | None) -> None:
     """Read a filled workbook (or an answers file, JSON or YAML): check every answer, then save
     them all or nothing."""
-    from reports.workbook import WorkbookError, read_workbook
+    from reports.workbook import MAX_LISTED, WorkbookError, read_workbook
 
     if (link is None) == (output is None):
         raise click.UsageError("Give either --link or -o, not both.")
@@ -273,8 +273,10 @@ def import_(workbook_file: str, link: str | None, output: str | None) -> None:
         except WorkbookError as exc:
             raise click.ClickException(str(exc)) from exc
     if problems or imported is None:
-        for p in problems:
+        for p in problems[:MAX_LISTED]:
             click.echo(f"{workbook_file}: sheet {p.sheet!r}, row {p.row}, {p.question}: {p.message}", err=True)
+        if len(problems) > MAX_LISTED:
+            click.echo(f"…and {len(problems) - MAX_LISTED} more.", err=True)
         click.echo(f"{len(problems)} problem(s); nothing was saved.", err=True)
         sys.exit(1)
     if output:

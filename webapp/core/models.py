@@ -10,6 +10,9 @@ from typing import Any
 
 from sqlalchemy import JSON, Date, Double, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from questionnaires.text import clean_text
 
 from webapp.core.db import db
 from webapp.core.status import DRAFT, EDITABLE  # noqa: E402
@@ -17,6 +20,38 @@ from webapp.core.status import DRAFT, EDITABLE  # noqa: E402
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+class FreeText(TypeDecorator[str]):
+    """Text that people type (names, notes, reasons, comments), cleaned on its way into the
+    database whichever way it came: a form, a workbook, the command line. Bidirectional
+    controls can make "gpj.exe" read as "exe.jpg"; they are never stored."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
+        return clean_text(value) if isinstance(value, str) else value
+
+
+def _cleaned(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [_cleaned(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _cleaned(v) for k, v in value.items()}
+    return value
+
+
+class FreeJSON(TypeDecorator[Any]):
+    """JSON whose text (an answer, the answers an audit event records) is cleaned as FreeText is."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        return _cleaned(value)
 
 
 def _uuid() -> str:
@@ -33,7 +68,7 @@ class Agency(db.Model):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
     country: Mapped[str | None] = mapped_column(String(2))
-    name: Mapped[str | None] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(FreeText(200))
     agency_type: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -57,7 +92,7 @@ class Assessment(db.Model):
     reviewed_by: Mapped[str | None] = mapped_column(ForeignKey("user_account.id", name="fk_assessment_reviewed_by"))
     reviewed_at: Mapped[dt.datetime | None] = mapped_column()
     published_at: Mapped[dt.datetime | None] = mapped_column(index=True)
-    review_note: Mapped[str | None] = mapped_column(String(4000))
+    review_note: Mapped[str | None] = mapped_column(FreeText(4000))
     # Sent with the start form, so that a double-clicked "Start" creates one assessment.
     creation_key: Mapped[str | None] = mapped_column(String(64))
     # The earlier assessment whose answers this one started from, if any.
@@ -102,7 +137,7 @@ class Answer(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     assessment_id: Mapped[str] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
     question_id: Mapped[str] = mapped_column(String(80))
-    value: Mapped[Any] = mapped_column(JSON)
+    value: Mapped[Any] = mapped_column(FreeJSON)
     # The assessment version that last wrote this answer: a page rendered at an older version
     # must not silently overwrite it.
     revision: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
@@ -129,7 +164,7 @@ class User(db.Model):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
     email: Mapped[str] = mapped_column(String(254), unique=True, index=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(FreeText(200))
     role: Mapped[str] = mapped_column(String(16))
     agency_id: Mapped[str | None] = mapped_column(ForeignKey("agency.id"))
     password_hash: Mapped[str | None] = mapped_column(String(255))
@@ -181,8 +216,8 @@ class AuditEvent(db.Model):
     assessment_id: Mapped[str | None] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
     actor_id: Mapped[str | None] = mapped_column(ForeignKey("user_account.id"))
     action: Mapped[str] = mapped_column(String(64))
-    before: Mapped[Any] = mapped_column(JSON, nullable=True)
-    after: Mapped[Any] = mapped_column(JSON, nullable=True)
+    before: Mapped[Any] = mapped_column(FreeJSON, nullable=True)
+    after: Mapped[Any] = mapped_column(FreeJSON, nullable=True)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
 
     actor: Mapped[User | None] = relationship()
@@ -199,7 +234,7 @@ class Comment(db.Model):
     author_id: Mapped[str | None] = mapped_column(ForeignKey("user_account.id"))
     section_id: Mapped[str | None] = mapped_column(String(80))
     question_id: Mapped[str | None] = mapped_column(String(80))
-    text: Mapped[str] = mapped_column(String(4000))
+    text: Mapped[str] = mapped_column(FreeText(4000))
     clarification: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -218,7 +253,7 @@ class Adjustment(db.Model):
     part_id: Mapped[str] = mapped_column(String(80))
     action: Mapped[str] = mapped_column(String(16))  # add, remove, priority
     priority: Mapped[str | None] = mapped_column(String(16))
-    reason: Mapped[str] = mapped_column(String(2000))
+    reason: Mapped[str] = mapped_column(FreeText(2000))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     author: Mapped[User | None] = relationship()
@@ -243,7 +278,7 @@ class PublishedProfile(db.Model):
     __tablename__ = "published_profile"
 
     assessment_id: Mapped[str] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True)
-    name: Mapped[str | None] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(FreeText(200))
     country: Mapped[str | None] = mapped_column(String(2), index=True)
     agency_type: Mapped[str | None] = mapped_column(String(40), index=True)
 
@@ -317,7 +352,7 @@ class PlanItem(db.Model):
     resource_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     part_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     status: Mapped[str] = mapped_column(String(16), default="planned")
-    reason: Mapped[str | None] = mapped_column(String(2000))
+    reason: Mapped[str | None] = mapped_column(FreeText(2000))
     updated_by: Mapped[str | None] = mapped_column(ForeignKey("user_account.id"))
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -335,7 +370,7 @@ class Training(db.Model):
     ends_on: Mapped[dt.date] = mapped_column(Date)
     participants: Mapped[int] = mapped_column(Integer)
     audience: Mapped[str] = mapped_column(String(40))
-    note: Mapped[str | None] = mapped_column(String(2000))
+    note: Mapped[str | None] = mapped_column(FreeText(2000))
     recorded_by: Mapped[str | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from reports.i18n import LANGUAGES
 from reports.render import render_blank
-from reports.workbook import WorkbookError, read_workbook, write_workbook
+from reports.workbook import MAX_LISTED, WorkbookError, read_workbook, write_workbook
 from webapp.core import store
 from webapp.core.definitions import questionnaire
 from webapp.core.exports import XLSX, download
@@ -95,7 +95,7 @@ def import_workbook(token: str):
     except WorkbookError as exc:
         return render_template("offline/import.html", assessment=assessment, error=str(exc)), 400
     if problems or imported is None:
-        return render_template("offline/import.html", assessment=assessment, problems=problems), 400
+        return render_template("offline/import.html", assessment=assessment, problems=problems, listed=MAX_LISTED), 400
     values, base_version = store.workbook_values(assessment, imported, request.form.get("keep_file") == "yes")
     conflicts = store.save_page(assessment, values, base_version, comments=imported.comments)
     if conflicts:

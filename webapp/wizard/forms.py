@@ -23,9 +23,10 @@ def submitted(question: Question, formdata: Any) -> Any:
 
 
 def carried(question: Question, formdata: Any) -> bool:
-    """Whether the form carries this question's field. Unticked boxes send nothing, so a
-    question answered with a list is always carried."""
-    return handler(question).many or field_name(question) in formdata
+    """Whether the form carries this question's field. Unticked boxes send nothing, so each
+    group of boxes also sends an empty value under its name (templates/answers/choices.html):
+    a group without it was not sent, and its saved answer stays."""
+    return field_name(question) in formdata
 
 
 def read_answer(question: Question, formdata: Any, require: bool = True) -> tuple[Any, Problem | None]:
