@@ -47,6 +47,10 @@ class Translator:
         text = self._t.gettext(message)
         return text % params if params else text
 
+    def plural(self, singular: str, plural: str, n: int, **params: Any) -> str:
+        """The form for `n`, with %(num)s the number as this language writes it."""
+        return self._t.ngettext(singular, plural, n) % {"num": self.number(n), **params}
+
     def number(self, value: float, digits: int = 0) -> str:
         """Rounded half up, as people round by hand (Babel alone rounds half to even)."""
         pattern = "#,##0" + ("." + "0" * digits if digits else "")

@@ -42,6 +42,8 @@ class AgencyInput:
     answers: Mapping[str, Any]
     # The reviewer's changes to this assessment's recommendations: the plan follows them.
     adjustments: tuple[AdjustmentSpec, ...] = ()
+    # Checked by a reviewer (reviewed or published); a report that includes one that is not says so.
+    reviewed: bool = True
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class AgencyRow:
     coverage: float
     levels: tuple[float | None, ...]  # by section; None: not enough information
     asked: tuple[bool, ...]  # by section: whether the section is in the agency's mandate
+    reviewed: bool = True
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,7 @@ class NationalReport:
     plan: tuple[PlanRow, ...]
     advice: tuple[NationalAdvice, ...]
     levels: dict[int, str] = field(default_factory=dict)
+    unreviewed: int = 0  # assessments included that no reviewer has checked yet
 
 
 def _people(staff: Any) -> int | None:
@@ -131,7 +135,7 @@ def build_national(
             agency.name, types.get(agency.agency_type, agency.agency_type), agency.reference, agency.date,
             overall.coverage if overall else 0.0,
             tuple(scores.sections[s.id].shown_level if s.id in scores.sections else None for s in sections),
-            tuple(s.id in mandate for s in sections),
+            tuple(s.id in mandate for s in sections), agency.reviewed,
         ))
         for gap in analysis.gaps:
             if gap.score.shown_level is not None:
@@ -176,6 +180,7 @@ def build_national(
         reference=reference, status=status, sections=tuple(section_titles[s.id] for s in sections), agencies=tuple(rows),
         missing_types=missing, shared_gaps=shared, disagreements=tuple(disagreements), plan=tuple(plan_rows),
         advice=_advice(catalogue, shared, missing, t), levels={k: tr(v, lang) for k, v in questionnaire.levels.items()},
+        unreviewed=sum(1 for a in agencies if not a.reviewed),
     )
 
 

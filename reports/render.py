@@ -73,9 +73,9 @@ def render_blank(questionnaire: Questionnaire, agency_type: str | None, lang: st
 
 def render_national_body(report: NationalReport) -> Markup:
     t = Translator(report.language)
-    return Markup(_env.get_template("national_body.html").render(report=report, print=False, _=t, t=t))  # nosec B704
+    return Markup(_env.get_template("national_body.html").render(report=report, print=False, _=t, t=t, ngettext=t.plural))  # nosec B704
 
 
 def render_national(report: NationalReport) -> str:
     t = Translator(report.language)
-    return _env.get_template("national.html").render(report=report, print=True, _=t, t=t)
+    return _env.get_template("national.html").render(report=report, print=True, _=t, t=t, ngettext=t.plural)

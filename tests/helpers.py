@@ -275,9 +275,22 @@ def saved(app, token):
         return db.session.scalar(select(Assessment).where(Assessment.token == token)).answer_values()
 
 
-def ghana(app, questionnaire):
+def mark_reviewed(app, *ids: str) -> None:
+    """These assessments checked by a reviewer, as the review page's button leaves them."""
+    from webapp.core.db import db
+    from webapp.core.models import Assessment, utcnow
+    from webapp.core.status import REVIEWED
+
+    with app.app_context():
+        for aid in ids:
+            assessment = db.session.get(Assessment, aid)
+            assessment.status, assessment.reviewed_at = REVIEWED, utcnow()
+        db.session.commit()
+
+
+def ghana(app, questionnaire, reviewed=("coast", "immigration", "prosecution", "togo")):
     """Three agencies of Ghana: two weak in the same places, and answers about national
-    coordination that disagree; and one agency of Togo."""
+    coordination that disagree; and one agency of Togo. Those named in `reviewed` are reviewed."""
     base = dict(PROFILE, country="GH", sea_interdiction_procedure="none")
     tokens = {
         "coast": submitted_assessment(app, questionnaire, dict(base, agency_name="Ghana Navy", coop_national="none")),
@@ -289,7 +302,9 @@ def ghana(app, questionnaire):
                                                                       coop_national="body")),
         "togo": submitted_assessment(app, questionnaire, dict(base, country="TG", agency_name="Togo Navy")),
     }
-    return {k: assessment_id(app, v) for k, v in tokens.items()}
+    ids = {k: assessment_id(app, v) for k, v in tokens.items()}
+    mark_reviewed(app, *(ids[k] for k in reviewed))
+    return ids | {"tokens": tokens}
 
 
 FILLS = ("strong", "weak", "middling", "dont-know")

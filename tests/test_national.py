@@ -112,3 +112,107 @@ def test_shared_gaps_and_disagreements_on_three_agencies(questionnaire, catalogu
     assert any("Tableau sur la coopération" in a.part for a in report.advice)
     academy = report.agencies[2]
     assert academy.asked.count(True) == 1  # a training academy is asked only about training
+
+
+def _xlsx_names(data: bytes) -> list[str]:
+    from openpyxl import load_workbook
+
+    return list(next(load_workbook(io.BytesIO(data))["Matrix"].iter_rows(values_only=True))[1:])
+
+
+def test_only_reviewed_assessments_unless_the_officer_ticks_more(app, people, questionnaire):
+    """By default a national report takes reviewed or published assessments. A submitted one
+    needs its own tick and the 'not yet reviewed' tick, and the report then says so."""
+    from tests.helpers import mark_reviewed
+
+    ids = ghana(app, questionnaire, reviewed=("coast", "prosecution"))
+    ta = sign_in(app, people["ta"][0])
+    choose = ta.get("/national/new?country=GH").get_data(as_text=True)
+    assert re.search(rf'value="{ids["coast"]}" checked', choose) and re.search(rf'value="{ids["prosecution"]}" checked', choose)
+    assert f'value="{ids["immigration"]}">' in choose  # listed, not ticked
+    assert choose.index("Submitted, not yet reviewed") < choose.index(ids["immigration"])
+    # Ticking a submitted one alone is refused, and nothing is created.
+    everything = {"country": "GH", "assessment": [ids["coast"], ids["immigration"], ids["prosecution"]]}
+    ta.post("/national/", everything, status=302)
+    assert "Some assessments you chose are not yet reviewed" in ta.get("/national/new?country=GH").get_data(as_text=True)
+    from webapp.core.db import db
+    from webapp.core.models import NationalReport
+
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(NationalReport)) == 0
+    # The default choice: no line about unreviewed assessments.
+    reviewed_only = ta.post("/national/", {"country": "GH", "assessment": [ids["coast"], ids["prosecution"]]}, status=302)
+    assert "not yet reviewed" not in ta.get(reviewed_only.headers["Location"]).get_data(as_text=True)
+    # With the tick: the page and the PDF say so.
+    ta.get("/national/new?country=GH")
+    response = ta.post("/national/", dict(everything, include_unreviewed="yes"), status=302)
+    url = response.headers["Location"]
+    html = ta.get(url).get_data(as_text=True)
+    assert "This report includes 1 assessment not yet reviewed." in html
+    assert re.search(r"TNA-\w+, [^<]+ \(<strong>not yet reviewed</strong>\)", html)
+    pdf = re.sub(r"\s+", " ", pdf_text(ta.get(f"{url}.pdf").data))
+    assert "This report includes 1 assessment not yet reviewed." in pdf
+    # Once it is reviewed, the line goes, in the page and in the PDF.
+    mark_reviewed(app, ids["immigration"])
+    assert "not yet reviewed" not in ta.get(url).get_data(as_text=True)
+    assert "not yet reviewed" not in pdf_text(ta.get(f"{url}.pdf").data)
+
+
+def test_a_later_draft_does_not_rewrite_a_published_national_report(app, people, questionnaire):
+    """Anyone with the private link of an included assessment may start a new draft and rename
+    the agency in it. The national report, its PDF and its workbook keep the name the
+    assessment gave; so does the command line's report."""
+    from tests.helpers import form_data, publish_as_ta
+
+    ids = ghana(app, questionnaire)
+    ta = sign_in(app, people["ta"][0])
+    publish_as_ta(app, ta, ids["coast"])
+    ta.get("/national/new?country=GH")
+    response = ta.post("/national/", {"country": "GH", "assessment": [ids["coast"], ids["immigration"]]}, status=302)
+    url = response.headers["Location"]
+    ta.post(f"{url}/publish", {}, status=302)
+    before_pdf = pdf_text(ta.get(f"{url}.pdf").data)
+    assert "Ghana Navy" in before_pdf and "Ghana Immigration Service" in before_pdf
+
+    for key in ("coast", "immigration"):  # one published, one reviewed only
+        official = Browser(app.test_client())
+        official.get("/")
+        location = official.post("/repeat", {"link": f"/a/{ids['tokens'][key]}/"}, status=302).headers["Location"]
+        token = re.search(r"/a/([^/]+)/section/profile", location).group(1)
+        page = f"/a/{token}/section/profile"
+        official.get(page)
+        answers = dict(PROFILE, country="GH", agency_name=f"Renamed {key}")
+        official.post(page, dict(form_data(questionnaire.profile, answers), action="save"), status=302)
+
+    from webapp.core.db import db
+    from webapp.core.models import Agency
+
+    with app.app_context():
+        assert {"Renamed coast", "Renamed immigration"} <= {a.name for a in db.session.scalars(db.select(Agency))}
+    html = ta.get(url).get_data(as_text=True)
+    donor = sign_in(app, people["donor"][0])
+    for text in (html, donor.get(url).get_data(as_text=True), pdf_text(ta.get(f"{url}.pdf").data)):
+        assert "Ghana Navy" in text and "Ghana Immigration Service" in text and "Renamed" not in text
+    assert sorted(_xlsx_names(ta.get(f"{url}.xlsx").data)) == ["Ghana Immigration Service", "Ghana Navy"]
+    # The portfolio's list and work plan read what was published too.
+    assert "Renamed" not in donor.get("/portfolio/").get_data(as_text=True)
+    assert "Renamed" not in donor.get("/portfolio/work-plan.csv").get_data(as_text=True)
+    # The choice of assessments for a new report names them as they describe themselves.
+    choose = ta.get("/national/new?country=GH").get_data(as_text=True)
+    assert "Ghana Navy: " in choose and "Renamed coast: " not in choose
+
+
+def test_the_command_line_takes_reviewed_assessments_by_default(app, questionnaire, tmp_path):
+    from click.testing import CliRunner
+
+    from webapp.cli import main
+
+    ghana(app, questionnaire, reviewed=("coast",))
+    out = tmp_path / "gh.html"
+    env = {"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
+    result = CliRunner().invoke(main, ["national", "--country", "GH", "-o", str(out)], env=env)
+    assert result.exit_code == 0, result.output
+    assert "(1 agencies)" in result.output and "not yet reviewed" not in out.read_text()
+    result = CliRunner().invoke(main, ["national", "--country", "GH", "--include-unreviewed", "-o", str(out)], env=env)
+    assert "(3 agencies)" in result.output and "This report includes 2 assessments not yet reviewed." in out.read_text()
+    assert "Togo Navy" not in out.read_text()

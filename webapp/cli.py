@@ -328,10 +328,11 @@ def _import_into(link: str, imported) -> None:
 @main.command()
 @click.option("--country", required=True, help="ISO 3166 alpha-2 code of the country.")
 @click.option("--lang", type=click.Choice(list(LANGUAGES)), default="en", show_default=True)
+@click.option("--include-unreviewed", is_flag=True, help="Also take assessments submitted but not yet reviewed (the report says so).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Where to write the report (.pdf or .html).")
-def national(country: str, lang: str, output: str) -> None:
-    """The national report of a country, from the latest submitted assessment of each agency."""
-    from reports.national import AgencyInput, build_national
+def national(country: str, lang: str, include_unreviewed: bool, output: str) -> None:
+    """The national report of a country, from the latest reviewed assessment of each agency."""
+    from reports.national import build_national
     from reports.render import render_national
     from webapp import create_app
     from webapp.national import service
@@ -339,11 +340,11 @@ def national(country: str, lang: str, output: str) -> None:
     app = create_app()
     with app.app_context():
         rows = service.submitted_in(country.upper())
-        if not rows:
-            raise click.ClickException(f"No agency of {country.upper()} has submitted an assessment.")
-        latest = service.latest_of_each(rows)
-        inputs = [AgencyInput(agency.name or "", agency.agency_type or "", a.reference, a.submitted_at.date(), a.answer_values())
-                  for a, agency in rows if a.id in latest and a.submitted_at]
+        latest = service.latest_of_each(rows, include_unreviewed)
+        if not latest:
+            raise click.ClickException(f"No agency of {country.upper()} has a reviewed assessment"
+                                       + ("" if include_unreviewed else " (--include-unreviewed takes submitted ones too)") + ".")
+        inputs = [service.agency_input(a, profile) for a, profile in rows if a.id in latest]
         report = build_national(app.extensions["tna.questionnaire"], app.extensions["tna.catalogue"], country.upper(), inputs, lang)
     html = render_national(report)
     Path(output).write_bytes(html.encode() if output.lower().endswith((".html", ".htm")) else render_pdf(html))

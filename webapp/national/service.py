@@ -2,31 +2,74 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
 from questionnaires import Questionnaire
 from reports.catalogue import Catalogue
 from reports.national import AgencyInput, NationalReport, build_national
 from webapp.core.db import db
-from webapp.core.models import Agency, Assessment, AuditEvent, User, utcnow
+from webapp.core.models import Agency, Assessment, AuditEvent, PublishedProfile, User, utcnow
 from webapp.core.models import NationalReport as NationalRecord
-from webapp.core.status import EDITABLE, PUBLISHED
+from webapp.core.status import EDITABLE, PUBLISHED, REVIEWED
 from webapp.core.store import adjustment_specs
 
+# Checked by a reviewer: what a national report takes unless told otherwise.
+REVIEWED_STATES = (REVIEWED, PUBLISHED)
 
-def submitted_in(country: str) -> list[tuple[Assessment, Agency]]:
-    """The submitted assessments of the country's agencies, newest first."""
-    return list(db.session.execute(
-        select(Assessment, Agency).join(Agency, Assessment.agency_id == Agency.id)
+
+@dataclass(frozen=True)
+class Profile:
+    """The agency as one assessment describes it."""
+
+    name: str
+    country: str | None
+    agency_type: str
+
+
+def profiles(assessments: list[Assessment]) -> dict[str, Profile]:
+    """Each assessment's agency as recorded when it was published, or else as its own answers
+    say. Never the agency row: that follows the latest draft, which anyone with its private
+    link may change, and must not rewrite a report."""
+    ids = [a.id for a in assessments]
+    published = {p.assessment_id: p for p in db.session.scalars(
+        select(PublishedProfile).where(PublishedProfile.assessment_id.in_(ids)))} if ids else {}
+    found = {}
+    for assessment in assessments:
+        recorded = published.get(assessment.id)
+        if recorded is not None:
+            found[assessment.id] = Profile(recorded.name or "", recorded.country, recorded.agency_type or "")
+        else:
+            answers = assessment.answer_values()
+            found[assessment.id] = Profile(answers.get("agency_name") or "", answers.get("country"), answers.get("agency_type") or "")
+    return found
+
+
+def reviewed(assessment: Assessment) -> bool:
+    return assessment.status in REVIEWED_STATES
+
+
+def _with_profiles(assessments: list[Assessment]) -> list[tuple[Assessment, Profile]]:
+    described = profiles(assessments)
+    return sorted(((a, described[a.id]) for a in assessments),
+                  key=lambda row: (row[1].name.casefold(), -(row[0].submitted_at or row[0].created_at).timestamp()))
+
+
+def submitted_in(country: str) -> list[tuple[Assessment, Profile]]:
+    """The submitted assessments of the country's agencies, by name, newest first."""
+    return _with_profiles(list(db.session.scalars(
+        select(Assessment).join(Agency, Assessment.agency_id == Agency.id)
         .where(Agency.country == country, Assessment.status.not_in(EDITABLE), Assessment.submitted_at.is_not(None))
-        .order_by(Agency.name, Assessment.submitted_at.desc())
-    ).all())
+    )))
 
 
-def latest_of_each(rows: list[tuple[Assessment, Agency]]) -> set[str]:
-    latest: dict[str, str] = {}
-    for assessment, agency in sorted(rows, key=lambda r: r[0].submitted_at, reverse=True):
-        latest.setdefault(agency.id, assessment.id)
+def latest_of_each(rows: list[tuple[Assessment, Profile]], include_unreviewed: bool = False) -> set[str]:
+    """The latest assessment of each agency that a reviewer checked (or, if asked, of any submitted)."""
+    latest: dict[str | None, str] = {}
+    for assessment, _profile in sorted(rows, key=lambda r: r[0].submitted_at, reverse=True):
+        if include_unreviewed or reviewed(assessment):
+            latest.setdefault(assessment.agency_id, assessment.id)
     return set(latest.values())
 
 
@@ -39,10 +82,11 @@ def countries() -> list[str]:
     return sorted(c for c in rows if c)
 
 
-def create(country: str, chosen: list[str], author: User | None) -> NationalRecord | None:
+def create(country: str, chosen: list[str], author: User | None, include_unreviewed: bool = False) -> NationalRecord | None:
     """A national report of the chosen assessments; None if any is not a submitted assessment
-    of an agency of that country."""
-    allowed = {a.id for a, _agency in submitted_in(country)}
+    of an agency of that country, or is not yet reviewed and that was not asked for."""
+    rows = submitted_in(country)
+    allowed = {a.id for a, _profile in rows if include_unreviewed or reviewed(a)}
     if not chosen or not set(chosen) <= allowed:
         return None
     record = NationalRecord(country=country, assessment_ids=sorted(set(chosen)), created_by=author.id if author else None)
@@ -61,17 +105,17 @@ def publish(record: NationalRecord, author: User) -> None:
     db.session.commit()
 
 
-def included(record: NationalRecord) -> list[tuple[Assessment, Agency]]:
-    return list(db.session.execute(
-        select(Assessment, Agency).join(Agency, Assessment.agency_id == Agency.id)
-        .where(Assessment.id.in_(record.assessment_ids)).order_by(Agency.name)
-    ).all())
+def included(record: NationalRecord) -> list[tuple[Assessment, Profile]]:
+    return _with_profiles(list(db.session.scalars(select(Assessment).where(Assessment.id.in_(record.assessment_ids)))))
+
+
+def agency_input(assessment: Assessment, profile: Profile) -> AgencyInput:
+    return AgencyInput(profile.name, profile.agency_type, assessment.reference,
+                       (assessment.submitted_at or assessment.created_at).date(), assessment.answer_values(),
+                       tuple(adjustment_specs(assessment)), reviewed(assessment))
 
 
 def build(record: NationalRecord, questionnaire: Questionnaire, catalogue: Catalogue, lang: str, status: str) -> NationalReport:
-    inputs = [AgencyInput(agency.name or "", agency.agency_type or "", assessment.reference,
-                          (assessment.submitted_at or assessment.created_at).date(), assessment.answer_values(),
-                          tuple(adjustment_specs(assessment)))
-              for assessment, agency in included(record)]
+    inputs = [agency_input(assessment, profile) for assessment, profile in included(record)]
     return build_national(questionnaire, catalogue, record.country, inputs, lang, record.reference, status,
                           (record.published_at or record.created_at).date())

@@ -32,7 +32,7 @@ def _record(report_id: UUID) -> NationalRecord:
     published = record.status == PUBLISHED
     if published and can("read-portfolio"):
         return record
-    if published and can("assess") and current_user.agency_id in {agency.id for _a, agency in service.included(record)}:
+    if published and can("assess") and current_user.agency_id in {a.agency_id for a, _profile in service.included(record)}:
         return record
     abort(404)
 
@@ -57,14 +57,20 @@ def new():
     if not rows:
         flash(_("No agency of this country has submitted an assessment yet."), "error")
         return redirect(url_for("national.index"))
-    return render_template("national/new.html", country=country, rows=rows, chosen=service.latest_of_each(rows))
+    return render_template("national/new.html", country=country, chosen=service.latest_of_each(rows),
+                           checked=[r for r in rows if service.reviewed(r[0])], unchecked=[r for r in rows if not service.reviewed(r[0])])
 
 
 @bp.post("/")
 @permission_required("review")
 def create():
     country = request.form.get("country", "")[:2]
-    record = service.create(country, request.form.getlist("assessment")[:500], current_user)
+    chosen = request.form.getlist("assessment")[:500]
+    include_unreviewed = request.form.get("include_unreviewed") == "yes"
+    if not include_unreviewed and any(not service.reviewed(a) for a, _p in service.submitted_in(country) if a.id in chosen):
+        flash(_("Some assessments you chose are not yet reviewed. To include them, also tick “Include assessments not yet reviewed”; the report will say so."), "error")
+        return redirect(url_for("national.new", country=country))
+    record = service.create(country, chosen, current_user, include_unreviewed)
     if record is None:
         flash(_("Choose at least one submitted assessment of this country."), "error")
         return redirect(url_for("national.new", country=country))
@@ -81,9 +87,10 @@ def show(report_id: UUID):
 @bp.get("/<uuid:report_id>.pdf")
 def pdf(report_id: UUID):
     record = _record(report_id)
-    # The report changes when it is published and when an included assessment or its agency does.
-    stamp = stamp_of(record.status, record.published_at, [(a.id, a.version, agency.name, agency.agency_type)
-                                                          for a, agency in service.included(record)])
+    # The report changes when it is published and when an included assessment changes (its
+    # status too: a reviewed one drops the line about assessments not yet reviewed).
+    stamp = stamp_of(record.status, record.published_at, [(a.id, a.version, a.status, profile.name, profile.agency_type)
+                                                          for a, profile in service.included(record)])
     key = PdfKey(f"national:{record.id}", stamp, current_language())
     return pdf_download(key, lambda: render_national(_built(record)), f"{record.reference}.pdf")
 
