@@ -24,3 +24,7 @@ max_requests_jitter = int(os.environ.get("TNA_MAX_REQUESTS_JITTER", 500))
 preload_app = True
 accesslog = os.environ.get("TNA_ACCESS_LOG", "-") or None
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's control socket (for gunicornc) has one default path per user: a second server on
+# the same host would take it over from the first. A server gets one only at a path of its own.
+control_socket = os.environ.get("TNA_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket

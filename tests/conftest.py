@@ -19,6 +19,18 @@ def pytest_configure(config):
         os.environ["TEST_DATABASE_URL"] = f"{url}_{worker}"
 
 
+def pytest_collection_modifyitems(config, items):
+    """The PostgreSQL pass runs only the tests that use a database (through the `app`
+    fixture). The others (the engine, PDF layout, the browser) ran in the first pass, and
+    nothing in them depends on the database engine."""
+    if not os.environ.get("TEST_DATABASE_URL"):
+        return
+    dropped = [item for item in items if "app" not in getattr(item, "fixturenames", ())]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if "app" in getattr(item, "fixturenames", ())]
+
+
 @pytest.fixture(scope="session")
 def definitions():
     return load_definitions()

@@ -30,7 +30,9 @@ def test_production_server_serves_the_wizard(tmp_path, questionnaire):
     env = dict(os.environ, TNA_INSTANCE=str(tmp_path), SECRET_KEY="serve-test", TNA_BIND=f"127.0.0.1:{port}",
                TNA_ACCESS_LOG="", DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite3'}", TNA_WORKERS="2",
                # Recycle a worker every three requests: the journey crosses several restarts.
-               TNA_MAX_REQUESTS="3", TNA_MAX_REQUESTS_JITTER="0")
+               TNA_MAX_REQUESTS="3", TNA_MAX_REQUESTS_JITTER="0",
+               # Where gunicorn would put its default control socket, shared by every server of the user.
+               HOME=str(tmp_path), XDG_RUNTIME_DIR="")
     bin_dir = os.path.dirname(sys.executable)
     subprocess.run([os.path.join(bin_dir, "tna"), "db-upgrade"], env=env, check=True, capture_output=True)
     server = subprocess.Popen(  # noqa: S603
@@ -71,6 +73,21 @@ def test_production_server_serves_the_wizard(tmp_path, questionnaire):
     log = server.stderr.read().decode()
     assert log.count("Autorestarting worker") >= 2, log[-2000:]
     assert "exited with code" not in log and "Traceback" not in log, log[-2000:]
+    # No control socket at the shared default path: another server on the host keeps its own.
+    assert "Control socket" not in log and not (tmp_path / ".gunicorn").exists(), log[-2000:]
+
+
+def test_a_server_gets_a_control_socket_only_at_its_own_path(monkeypatch):
+    import runpy
+
+    from tests.helpers import ROOT
+
+    monkeypatch.delenv("TNA_CONTROL_SOCKET", raising=False)
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert settings["control_socket_disable"] is True
+    monkeypatch.setenv("TNA_CONTROL_SOCKET", "/run/tna/a.ctl")
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert settings["control_socket"] == "/run/tna/a.ctl" and settings["control_socket_disable"] is False
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -88,7 +88,7 @@ def _answer(page, questionnaire: Questionnaire, answers: dict[str, Any], questio
     if question.type in ("single", "yesno"):
         page.check(f'input[name="{name}"][value="{value}"]')
     elif question.type == "multiple":
-        for box in page.query_selector_all(f'input[name="{name}"]'):
+        for box in page.query_selector_all(f'input[name="{name}"][type="checkbox"]'):
             if box.is_checked() and box.is_enabled() and box.get_attribute("value") not in value:
                 box.uncheck()
         for item in value:

@@ -5,7 +5,8 @@
   "use strict";
 
   function answerOf(form, id) {
-    var inputs = form.querySelectorAll('[name="q_' + id + '"]');
+    /* A group of boxes also sends an empty hidden marker under its name: not an answer. */
+    var inputs = form.querySelectorAll('[name="q_' + id + '"]:not([type="hidden"])');
     if (!inputs.length) { return null; }
     var first = inputs[0];
     if (first.type === "checkbox") {
