@@ -53,6 +53,42 @@ def test_upgrade_keeps_existing_data(tmp_path, monkeypatch):
         db.engine.dispose()
 
 
+def test_text_stored_before_the_model_cleaned_it_is_cleaned(tmp_path, monkeypatch):
+    """Free text written before the model's column types cleaned it (a workbook's answers and
+    comments, a reviewer's notes) loses its bidirectional controls, and nothing else."""
+    from webapp import create_app
+
+    monkeypatch.setenv("TNA_INSTANCE", str(tmp_path))
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'clean.sqlite3'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "m"})
+    with app.app_context():
+        downgrade(revision="base") if os.environ.get("TEST_DATABASE_URL") else None
+        upgrade(revision="a7c2e4f6b8d0")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO agency (id, country, name, agency_type, created_at) VALUES ('ag-1', 'KE', :n, 'coast-guard', CURRENT_TIMESTAMP)"),
+                         {"n": "Coast\u202e Guard"})
+            conn.execute(text(
+                "INSERT INTO assessment (id, token, agency_id, questionnaire_id, questionnaire_version, language, status, created_at, updated_at, version, review_note)"
+                " VALUES ('as-1', 'tok-1', 'ag-1', 'smuggling-of-migrants', 4, 'en', 'submitted', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 3, :note)"
+            ), {"note": "Good\u2066 work"})
+            for qid, value in [("train_comments", '"exe.\\u202egpj"'), ("borders", '["sea"]'), ("staff_size", "1200")]:
+                conn.execute(text(
+                    "INSERT INTO answer (assessment_id, question_id, value, updated_at, revision) VALUES ('as-1', :q, :v, CURRENT_TIMESTAMP, 1)"
+                ), {"q": qid, "v": value})
+            conn.execute(text("INSERT INTO review_comment (id, assessment_id, text, clarification, created_at) VALUES ('c-1', 'as-1', :t, false, CURRENT_TIMESTAMP)"),
+                         {"t": "[workbook] See\u202e annex"})
+        upgrade()
+        from webapp.core.models import Agency, Assessment, Comment
+
+        assessment = db.session.get(Assessment, "as-1")
+        assert assessment.answer_values() == {"train_comments": "exe.gpj", "borders": ["sea"], "staff_size": 1200}
+        assert assessment.review_note == "Good work" and db.session.get(Agency, "ag-1").name == "Coast Guard"
+        assert db.session.get(Comment, "c-1").text == "[workbook] See annex"
+        db.session.remove()
+        downgrade(revision="base")
+        db.engine.dispose()
+
+
 def test_migrations_build_exactly_the_tables_the_models_declare(app):
     """A model changed without its migration would work in tests and fail in production."""
     from alembic.autogenerate import compare_metadata
