@@ -25,7 +25,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .answers import Problem, country_codes, is_empty
-from .text import clean_text, tr, without_bidi_controls
+from .text import clean_text, tr
 
 if TYPE_CHECKING:
     from .model import Question, Questionnaire
@@ -350,7 +350,7 @@ class Text(AnswerType):
         return field_class(render_kw={"spellcheck": "true"})
 
     def text(self, question: Question, value: Any, words: Words) -> str:
-        return without_bidi_controls(str(value))
+        return clean_text(str(value))
 
 
 class Country(AnswerType):

@@ -36,16 +36,9 @@ def tr(text: dict[str, str] | None, lang: str = DEFAULT_LANGUAGE) -> str:
     return text.get(lang) or text[DEFAULT_LANGUAGE]
 
 
-# Embeddings, overrides and isolates: they can make "gpj.exe" read as "exe.jpg" in a name.
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-
-
-def without_bidi_controls(text: str) -> str:
-    return _BIDI_CONTROLS.sub("", text)
-
-
-# What free text keeps out wherever it comes from: the bidirectional controls above, and NUL,
-# which PostgreSQL cannot store.
+# What free text keeps out wherever it comes from: bidirectional embeddings, overrides and
+# isolates (they can make "gpj.exe" read as "exe.jpg" in a name), and NUL, which PostgreSQL
+# cannot store.
 _UNSAFE_IN_TEXT = re.compile("[\u202a-\u202e\u2066-\u2069\x00]")
 
 

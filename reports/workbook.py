@@ -29,7 +29,7 @@ from questionnaires import Question, Questionnaire, tr
 from questionnaires.answer_types import Cell, check, handler
 from questionnaires.answers import MESSAGES, is_empty
 from questionnaires.answers import Problem as AnswerProblem
-from questionnaires.text import LANGUAGES, clean_text
+from questionnaires.text import LANGUAGES
 
 from .i18n import Translator
 from .paper import PaperQuestion, paper_form
@@ -306,7 +306,7 @@ class _Found:
 
 def _check_meta(book: Any, questionnaire: Questionnaire, t: Translator) -> dict[str, Any]:
     meta = _meta(book, t)
-    if not isinstance(meta.get("base_version", 0), int) or isinstance(meta.get("base_version"), bool):
+    if type(meta.get("base_version", 0)) is not int:  # a number the tool wrote; not text, not True
         raise WorkbookError(_unreadable(t))
     if meta.get("questionnaire") != questionnaire.id:
         raise WorkbookError(t("This workbook is for another questionnaire. Download the workbook for this assessment."))
@@ -393,7 +393,7 @@ def _read_row(row: _Row, known: Mapping[str, Question], words: Translator, t: Tr
         return
     comment = row.comment.value if row.comment is not None else None
     if comment not in (None, ""):
-        found.comments[qid] = clean_text(str(comment))[:2000]
+        found.comments[qid] = str(comment)[:2000]
     raw = row.answer.value if row.answer is not None else None
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return
@@ -445,4 +445,4 @@ def _read(book: Any, questionnaire: Questionnaire, t: Translator) -> tuple[Impor
     if found.problems:
         return None, found.problems
     return Imported(answers, found.comments, tuple(found.where), words.lang, str(meta.get("reference") or ""),
-                    int(meta.get("base_version") or 0)), []
+                    meta.get("base_version", 0)), []

@@ -23,8 +23,10 @@ def main(path: str) -> None:
             catalog = read_po(fh, locale=lang)
         for msgid, texts in entries.items():
             message = catalog.get(msgid)
-            empty = not any(message.string) if message is not None and isinstance(message.string, tuple) else not (message and message.string)
-            if message is not None and (empty or message.fuzzy):
+            if message is None:
+                continue
+            empty = not any(message.string) if isinstance(message.string, tuple) else not message.string
+            if empty or message.fuzzy:
                 text = texts[lang]
                 if isinstance(text, list):  # the plural forms: one, then the others (the last repeated)
                     text = tuple(text + [text[-1]] * (catalog.num_plurals - len(text)))

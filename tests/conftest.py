@@ -25,10 +25,11 @@ def pytest_collection_modifyitems(config, items):
     nothing in them depends on the database engine."""
     if not os.environ.get("TEST_DATABASE_URL"):
         return
-    dropped = [item for item in items if "app" not in getattr(item, "fixturenames", ())]
-    if dropped:
-        config.hook.pytest_deselected(items=dropped)
-        items[:] = [item for item in items if "app" in getattr(item, "fixturenames", ())]
+    kept, dropped = [], []
+    for item in items:
+        (kept if "app" in getattr(item, "fixturenames", ()) else dropped).append(item)
+    config.hook.pytest_deselected(items=dropped)
+    items[:] = kept
 
 
 @pytest.fixture(scope="session")

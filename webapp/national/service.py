@@ -24,8 +24,11 @@ class Profile:
     """The agency as one assessment describes it."""
 
     name: str
-    country: str | None
     agency_type: str
+
+
+class NotReviewed(ValueError):
+    """Assessments not yet reviewed were chosen without the tick that includes them."""
 
 
 def profiles(assessments: list[Assessment]) -> dict[str, Profile]:
@@ -39,10 +42,10 @@ def profiles(assessments: list[Assessment]) -> dict[str, Profile]:
     for assessment in assessments:
         recorded = published.get(assessment.id)
         if recorded is not None:
-            found[assessment.id] = Profile(recorded.name or "", recorded.country, recorded.agency_type or "")
+            found[assessment.id] = Profile(recorded.name or "", recorded.agency_type or "")
         else:
             answers = assessment.answer_values()
-            found[assessment.id] = Profile(answers.get("agency_name") or "", answers.get("country"), answers.get("agency_type") or "")
+            found[assessment.id] = Profile(answers.get("agency_name") or "", answers.get("agency_type") or "")
     return found
 
 
@@ -84,11 +87,12 @@ def countries() -> list[str]:
 
 def create(country: str, chosen: list[str], author: User | None, include_unreviewed: bool = False) -> NationalRecord | None:
     """A national report of the chosen assessments; None if any is not a submitted assessment
-    of an agency of that country, or is not yet reviewed and that was not asked for."""
-    rows = submitted_in(country)
-    allowed = {a.id for a, _profile in rows if include_unreviewed or reviewed(a)}
-    if not chosen or not set(chosen) <= allowed:
+    of an agency of that country. NotReviewed if any is not yet reviewed and that was not asked for."""
+    submitted = {a.id: a for a, _profile in submitted_in(country)}
+    if not chosen or not set(chosen) <= set(submitted):
         return None
+    if not include_unreviewed and any(not reviewed(submitted[aid]) for aid in chosen):
+        raise NotReviewed(chosen)
     record = NationalRecord(country=country, assessment_ids=sorted(set(chosen)), created_by=author.id if author else None)
     db.session.add(record)
     db.session.flush()

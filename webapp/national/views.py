@@ -66,11 +66,11 @@ def new():
 def create():
     country = request.form.get("country", "")[:2]
     chosen = request.form.getlist("assessment")[:500]
-    include_unreviewed = request.form.get("include_unreviewed") == "yes"
-    if not include_unreviewed and any(not service.reviewed(a) for a, _p in service.submitted_in(country) if a.id in chosen):
+    try:
+        record = service.create(country, chosen, current_user, request.form.get("include_unreviewed") == "yes")
+    except service.NotReviewed:
         flash(_("Some assessments you chose are not yet reviewed. To include them, also tick “Include assessments not yet reviewed”; the report will say so."), "error")
         return redirect(url_for("national.new", country=country))
-    record = service.create(country, chosen, current_user, include_unreviewed)
     if record is None:
         flash(_("Choose at least one submitted assessment of this country."), "error")
         return redirect(url_for("national.new", country=country))
