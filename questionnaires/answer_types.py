@@ -363,8 +363,8 @@ class Country(AnswerType):
 
     def field(self, question: Question, words: Words) -> Any:
         t = words
-        countries = sorted(t.countries().items(), key=lambda item: item[1].casefold())
-        choices = [SelectChoice("", t("Select a country"))] + [SelectChoice(code, name) for code, name in countries]
+        # The names come in the order the language sorts them.
+        choices = [SelectChoice("", t("Select a country"))] + [SelectChoice(code, name) for code, name in t.countries().items()]
         return SelectField(choices=choices, validate_choice=False)
 
     def text(self, question: Question, value: Any, words: Words) -> str:
@@ -379,7 +379,7 @@ class Country(AnswerType):
 
     def cell(self, question: Question, words: Words) -> Cell:
         t = words
-        return Cell("list", t("Choose a country from the list"), values=tuple(sorted(words.countries().values(), key=str.casefold)))
+        return Cell("list", t("Choose a country from the list"), values=tuple(words.countries().values()))
 
     def cell_value(self, question: Question, value: Any, words: Words) -> Any:
         return words.countries().get(value)

@@ -58,8 +58,17 @@ UN_STATES_FILE = Path(__file__).resolve().parent / "un-states.yaml"
 
 
 @lru_cache(maxsize=1)
-def country_codes() -> dict[str, str]:
-    """The UN Member States and observer States: ISO 3166-1 alpha-2 code -> UN English name."""
+def _un_states() -> dict[str, dict[str, str]]:
     from .yamlio import load_yaml
 
-    return {str(code): str(name) for code, name in load_yaml(UN_STATES_FILE).items()}
+    return {str(code): {str(lang): str(name) for lang, name in names.items()} for code, names in load_yaml(UN_STATES_FILE).items()}
+
+
+def country_codes() -> dict[str, str]:
+    """The UN Member States and observer States: ISO 3166-1 alpha-2 code -> UN English name."""
+    return {code: names["en"] for code, names in _un_states().items()}
+
+
+def un_state_names(lang: str) -> dict[str, str]:
+    """Code -> the name the United Nations writes in `lang` (English where it has none)."""
+    return {code: names.get(lang) or names["en"] for code, names in _un_states().items()}

@@ -32,6 +32,8 @@ class Frozen(BaseModel):
 class Option(Frozen):
     id: str = Field(pattern=ID_PATTERN)
     label: Text
+    # A short form for places that list the answer beside others, such as the report's profile line.
+    short: Text | None = None
     level: int | None = Field(default=None, ge=0, le=MAX_LEVEL)
     exclusive: bool = False
 

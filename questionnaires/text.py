@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator
@@ -44,3 +45,32 @@ _UNSAFE_IN_TEXT = re.compile("[\u202a-\u202e\u2066-\u2069\x00]")
 
 def clean_text(text: str) -> str:
     return _UNSAFE_IN_TEXT.sub("", text)
+
+
+# French sets a narrow no-break space (U+202F) before ; : ! ? and a no-break space (U+00A0) inside
+# guillemets. Only a mark that ends a word is touched: "https://", "10:30" and "?lang=fr" stay.
+NARROW_NBSP, NBSP = "\u202f", "\u00a0"
+_BEFORE_MARK = re.compile(r"(?<=\S)[ \u00a0\u202f]*([;:!?])(?=\s|$|[»)\"'])")
+_AFTER_OPENING = re.compile("«[ \u00a0\u202f]*")
+_BEFORE_CLOSING = re.compile("[ \u00a0\u202f]*»")
+
+
+def french_spacing(text: str) -> str:
+    """`text` with French spacing around ; : ! ? and « »."""
+    text = _BEFORE_MARK.sub(NARROW_NBSP + r"\1", text)
+    text = _AFTER_OPENING.sub("«" + NBSP, text)
+    return _BEFORE_CLOSING.sub(NBSP + "»", text)
+
+
+def typography_problem(text: str, lang: str) -> str | None:
+    """What is wrong with the spacing of `text` in `lang`, or None."""
+    if lang != "fr" or french_spacing(text) == text:
+        return None
+    return "French spacing: a narrow no-break space goes before ; : ! ? and a no-break space inside « » (scripts/french_typography.py sets them)"
+
+
+def sort_key(text: str) -> tuple[str, str]:
+    """Alphabetical order as French and Spanish readers expect it: accents, case, apostrophes and
+    hyphens do not count first ("États-Unis" sorts among the E, "Côte d'Ivoire" after "Costa Rica")."""
+    bare = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return re.sub(r"[\s'’\-]+", " ", bare).casefold(), text

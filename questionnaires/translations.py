@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .text import DEFAULT_LANGUAGE, LANGUAGES
+from .text import DEFAULT_LANGUAGE, LANGUAGES, typography_problem
 from .yamlio import format_loc
 
 REQUIRED_LANGUAGES = tuple(lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE)
@@ -45,6 +45,8 @@ def missing_translations(
         for lang in languages:
             if not text.get(lang, "").strip():
                 problems.append(f"{path}: {format_loc(loc)}: no {_english_name(lang)} text")
+            elif problem := typography_problem(text[lang], lang):
+                problems.append(f"{path}: {format_loc(loc)}: {problem}")
     return problems
 
 

@@ -35,8 +35,13 @@ def priority_phrase(priority: str, t: Translator) -> str:
 
 
 def level_name(questionnaire: Questionnaire, level: float, lang: str) -> str:
-    """The name of the level fully reached: 2.7 is "developing", since 3 is not reached yet."""
-    return questionnaire.level_name(math.floor(level + 1e-9), lang)
+    """The name of the level fully reached: 2.7 is "developing", since 3 is not reached yet. A level
+    above 0 but below 1 is "below initial", never "none"."""
+    reached = math.floor(level + 1e-9)
+    if reached == 0 and level > 0:
+        t = Translator(lang)
+        return t("Below %(name)s", name=questionnaire.level_name(1, lang).lower())
+    return questionnaire.level_name(reached, lang)
 
 
 @dataclass(frozen=True)
@@ -45,10 +50,12 @@ class Meta:
     agency_name: str
     country: str
     agency_type: str
+    agency_type_short: str
     agency_type_id: str
     respondent_role: str
+    # The profile line's short forms: the type, the borders ("none" for none) and the work the
+    # agency does beyond its type's (by the functions' names), or "".
     borders: str
-    # The work the agency does beyond its type's (as the profile's labels say it), or "".
     other_work: str
     staff_size: str
     date: dt.date
@@ -214,6 +221,12 @@ def _meta(questionnaire: Questionnaire, answers: Mapping[str, Any], info: Mappin
         value = answers.get(question_id)
         return empty if is_empty(value) else answer_text(questionnaire.question(question_id), value, lang)
 
+    def short(question_id: str) -> str:
+        question, value = questionnaire.question(question_id), answers.get(question_id)
+        by_id = {o.id: o for o in question.options}
+        chosen = [by_id[v] for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and v in by_id]
+        return ", ".join(tr(o.short or o.label, lang) for o in chosen)
+
     other_work = questionnaire.other_functions(answers)
     borders_asked = questionnaire.question("borders").holds(answers)
 
@@ -222,11 +235,12 @@ def _meta(questionnaire: Questionnaire, answers: Mapping[str, Any], info: Mappin
         agency_name=shown("agency_name", Translator(lang)("Unnamed agency")),
         country=shown("country"),
         agency_type=shown("agency_type"),
+        agency_type_short=short("agency_type"),
         agency_type_id=str(answers.get("agency_type") or ""),
         respondent_role=shown("respondent_role"),
         # An answer kept from an earlier type that no longer asks it is not this agency's.
-        borders=shown("borders") if borders_asked else "",
-        other_work=answer_text(questionnaire.question("other_functions"), other_work, lang) if other_work else "",
+        borders=short("borders") if borders_asked else "",
+        other_work=Translator(lang).semicolon.join(tr(questionnaire.functions[f], lang) for f in other_work),
         staff_size=shown("staff_size"),
         date=info.get("date") or dt.date.today(),
         status=str(info.get("status", "Draft")),
@@ -298,7 +312,8 @@ def _why(rec: Recommendation, t: Translator) -> str:
         "%(topic)s: level %(level)s of 4.", **params)
     more = len(rec.gaps) - 1
     if more:
-        line += " " + t("It also closes %(count)s other gap(s).", count=more)
+        ngettext = t.plural
+        line += " " + ngettext("It also closes %(num)s other gap.", "It also closes %(num)s other gaps.", more)
     return line
 
 
@@ -407,9 +422,10 @@ def _summary(
     t = Translator(lang)
     lines = []
     if overall.enough and overall.level is not None:
+        # The target is not followed by a number: "The target is 3. 100% of..." reads as 3.100 %.
         lines.append(t(
-            "Overall capacity is %(level)s out of 4 (%(name)s). The target is %(target)s. "
-            "%(share)s of the questions were scored.",
+            "Overall capacity: level %(level)s of 4 (%(name)s); target: level %(target)s. "
+            "Scored: %(share)s of the questions.",
             level=t.number(overall.level, 1),
             name=level_name(questionnaire, overall.level, lang).lower(),
             target=t.number(questionnaire.target_level),
@@ -422,10 +438,10 @@ def _summary(
             share=t.percent(overall.coverage),
         ))
     if not_assessed:
-        lines.append(t("Not enough information to assess: %(areas)s.", areas="; ".join(not_assessed)))
+        lines.append(t("Not enough information to assess: %(areas)s.", areas=t.semicolon.join(not_assessed)))
     if gaps:
         largest = sorted(gaps, key=lambda g: (-g.gap, 0 if g.core else 1, g.topic.id))[:SUMMARY_GAPS]
-        named = "; ".join(
+        named = t.semicolon.join(
             t("%(topic)s (level %(level)s, core)", topic=tr(g.topic.title, lang), level=t.number(g.score.level or 0, 1))
             if g.core else
             t("%(topic)s (level %(level)s)", topic=tr(g.topic.title, lang), level=t.number(g.score.level or 0, 1))
@@ -436,11 +452,11 @@ def _summary(
         lines.append(t("Every area reaches the target level. No training is recommended now."))
     if views:
         counts = {p: sum(1 for v in views if v.priority == p) for p in PRIORITY_ORDER}
-        lines.append(t(
-            "%(total)s parts of %(resources)s UNODC resources are recommended: %(high)s high, "
-            "%(medium)s medium and %(low)s low priority.",
-            total=len(views), resources=len({v.resource_id for v in views}),
-            high=counts["high"], medium=counts["medium"], low=counts["low"],
+        ngettext = t.plural
+        lines.append(ngettext(
+            "One part of a UNODC resource is recommended (priority: %(high)s high, %(medium)s medium, %(low)s low).",
+            "%(num)s parts of UNODC resources are recommended (by priority: %(high)s high, %(medium)s medium, %(low)s low).",
+            len(views), high=t.number(counts["high"]), medium=t.number(counts["medium"]), low=t.number(counts["low"]),
         ))
     return tuple(lines)
 

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from questionnaires import DEFAULT_QUESTIONNAIRE, Questionnaire, load_questionnaire
-from questionnaires.text import LANGUAGES, Text, tr
+from questionnaires.text import LANGUAGES, Text, tr, typography_problem
 from questionnaires.yamlio import DefinitionError, load_yaml, pydantic_problems
 
 from .i18n import Translator
@@ -237,6 +237,8 @@ def label_problems(languages: tuple[str, ...] = LANGUAGES) -> list[str]:
                 for lang in languages:
                     if not str(texts.get(lang) or "").strip():
                         problems.append(f"{path}: {group}.{key}: missing {lang!r}")
+                    elif problem := typography_problem(str(texts[lang]), lang):
+                        problems.append(f"{path}: {group}.{key}: {problem}")
     return problems
 
 

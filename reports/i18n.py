@@ -7,7 +7,6 @@ Flask-Babel, and the reports, through this module, so the CLI and the web app sa
 from __future__ import annotations
 
 import datetime as dt
-import gettext as _gettext
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
@@ -18,7 +17,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
-from questionnaires.text import LANGUAGES
+from questionnaires.text import LANGUAGES, typography_problem
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 # Arabic, Russian and Chinese are planned: fonts and right-to-left layout are ready.
@@ -51,6 +50,16 @@ class Translator:
         """The form for `n`, with %(num)s the number as this language writes it."""
         return self._t.ngettext(singular, plural, n) % {"num": self.number(n), **params}
 
+    @property
+    def colon(self) -> str:
+        """A colon written between two parts of a line, as this language spaces it ("Statut\u202f: ...")."""
+        return "\u202f:" if self.lang == "fr" else ":"
+
+    @property
+    def semicolon(self) -> str:
+        """What separates the items of a list whose items have commas ("a\u202f; b" in French)."""
+        return "\u202f; " if self.lang == "fr" else "; "
+
     def number(self, value: float, digits: int = 0) -> str:
         """Rounded half up, as people round by hand (Babel alone rounds half to even)."""
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
@@ -80,25 +89,12 @@ def language_name(lang: str) -> str:
 
 @cache
 def country_names(lang: str) -> dict[str, str]:
-    """UN Member and observer States: ISO alpha-2 code -> name in `lang`. English uses the UN's
-    names; French and Spanish use pycountry's translations of the ISO names."""
-    import pycountry
+    """UN Member and observer States: ISO alpha-2 code -> the UN's name in `lang`, in the order the
+    language sorts them."""
+    from questionnaires.answers import un_state_names
+    from questionnaires.text import sort_key
 
-    from questionnaires.answers import country_codes
-
-    un_names = country_codes()
-    if lang == "en":
-        return dict(un_names)
-    try:
-        catalog = _gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
-        translate = catalog.gettext
-    except OSError:
-        return dict(un_names)
-    names = {}
-    for code, un_name in un_names.items():
-        country = pycountry.countries.get(alpha_2=code)
-        names[code] = translate(country.name) if country is not None else un_name
-    return names
+    return dict(sorted(un_state_names(lang).items(), key=lambda item: sort_key(item[1])))
 
 
 def catalogue_problems(languages: tuple[str, ...] = LANGUAGES[1:]) -> list[str]:
@@ -118,8 +114,12 @@ def catalogue_problems(languages: tuple[str, ...] = LANGUAGES[1:]) -> list[str]:
                 continue
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
             msgid = message.id[0] if isinstance(message.id, tuple) else message.id
-            if message.fuzzy or not all(isinstance(s, str) and s.strip() for s in strings):
+            if message.fuzzy:
+                problems.append(f"{path}: msgid {msgid[:60]!r}: fuzzy: check the translation, then remove the fuzzy flag")
+            elif not all(isinstance(s, str) and s.strip() for s in strings):
                 problems.append(f"{path}: msgid {msgid[:60]!r}: no translation")
+            elif problem := next(filter(None, (typography_problem(str(s), lang) for s in strings)), None):
+                problems.append(f"{path}: msgid {msgid[:60]!r}: {problem}")
     pot = TRANSLATIONS_DIR / "messages.pot"
     if pot.exists():
         with pot.open("rb") as fh:

@@ -194,9 +194,12 @@ def _advice(catalogue: Catalogue, shared: tuple[SharedGap, ...], missing: tuple[
         resource, part = guide
         # "to conduct comprehensive assessments of domestic systems, to identify areas of technical
         # assistance" (source document).
-        reason = t("Several agencies share gaps in %(count)s sections, and %(missing)s agency types did not take part. "
-                   "The guide assesses the whole national response, legislative, investigative, prosecutorial, judicial and administrative.",
-                   count=len(sections_hit), missing=len(missing))
+        ngettext = t.plural
+        said = [ngettext("Several agencies share gaps in %(num)s section.", "Several agencies share gaps in %(num)s sections.", len(sections_hit))]
+        if missing:
+            said.append(ngettext("%(num)s agency type did not take part.", "%(num)s agency types did not take part.", len(missing)))
+        said.append(t("The guide assesses the whole national response, legislative, investigative, prosecutorial, judicial and administrative."))
+        reason = " ".join(said)
         advice.append(NationalAdvice(tr(resource.title, t.lang), tr(part.title, t.lang), reason))
     table = catalogue.find_part(*COOPERATION_TABLE)
     cooperation = [g for g in shared if table is not None and g.topic_id in table[1].addressed]
@@ -205,8 +208,10 @@ def _advice(catalogue: Catalogue, shared: tuple[SharedGap, ...], missing: tuple[
         names = sorted({name for g in cooperation for name, _ in g.agencies})
         # "Four tables: ... cooperation (and coordination). Purpose: identify and address gaps in
         # the response" (DOMAIN.md).
-        reason = t("%(count)s agencies share a gap in cooperation or coordination (%(topics)s). This table helps identify and "
-                   "address such gaps in the national response, and the agencies can work through it together.",
-                   count=len(names), topics=", ".join(g.topic for g in cooperation))
+        ngettext = t.plural
+        reason = ngettext("%(num)s agency has a gap in cooperation or coordination (%(topics)s).",
+                          "%(num)s agencies share a gap in cooperation or coordination (%(topics)s).",
+                          len(names), topics=", ".join(g.topic for g in cooperation)) + " " + t(
+            "This table helps identify and address such gaps in the national response, and the agencies can work through it together.")
         advice.append(NationalAdvice(tr(resource.title, t.lang), tr(part.title, t.lang), reason))
     return tuple(advice)

@@ -31,13 +31,13 @@ def render_body(report: Report) -> Markup:
     """The report as an HTML fragment, for embedding in a web page."""
     # The template is autoescaped, so every piece of user text in it is already escaped.
     t = Translator(report.meta.language)
-    return Markup(_env.get_template("body.html").render(report=report, print=False, _=t, t=t))  # nosec B704
+    return Markup(_env.get_template("body.html").render(report=report, print=False, _=t, t=t, ngettext=t.plural))  # nosec B704
 
 
 def render_document(report: Report) -> str:
     """The report as a standalone HTML document laid out for print."""
     t = Translator(report.meta.language)
-    return _env.get_template("document.html").render(report=report, print=True, _=t, t=t)
+    return _env.get_template("document.html").render(report=report, print=True, _=t, t=t, ngettext=t.plural)
 
 
 def render_pdf(html: str, fetcher: BundledAssetFetcher | None = None) -> bytes:
@@ -64,7 +64,7 @@ def render_blank(questionnaire: Questionnaire, agency_type: str | None, lang: st
     t = Translator(lang)
     type_label = next((tr(o.label, t.lang) for o in questionnaire.agency_types() if o.id == agency_type), "")
     offered = questionnaire.other_work_options()
-    work_labels = "; ".join(tr(o.label, t.lang) for o in offered if o.id in other_work)
+    work_labels = t.semicolon.join(tr(o.label, t.lang) for o in offered if o.id in other_work)
     return _env.get_template("blank.html").render(
         sections=paper_form(questionnaire, agency_type, t.lang, other_work), title=tr(questionnaire.title, t.lang), version=questionnaire.version,
         agency_type=type_label, other_work=work_labels, lang=t.lang, direction=t.direction, _=t, t=t,

@@ -3,7 +3,7 @@
 # language's .po file. Translators then fill in the new entries; `make` compiles the .mo files.
 set -euo pipefail
 BIN=${1:-.venv/bin}
-"$BIN/pybabel" extract -F babel.cfg -k _l -k t -k N_ -k lazy_gettext --no-location --omit-header \
+"$BIN/pybabel" extract -F babel.cfg -k _l -k t -k N_ -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --omit-header \
   -o translations/messages.pot .
 for lang in $("$BIN/python" -c "from questionnaires.text import LANGUAGES; print(*LANGUAGES[1:])"); do
   if [ -f "translations/$lang/LC_MESSAGES/messages.po" ]; then

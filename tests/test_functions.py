@@ -209,7 +209,8 @@ def test_the_report_names_the_other_work_and_only_borders_that_were_asked(questi
     html = render_document(build_report(questionnaire, catalogue, answers, {"reference": "T"}))
     # Visa issuance is an immigration service's own work: only the investigation is "other".
     line = re.search(r'<p class="profile-line">(.*?)</p>', html).group(1)
-    assert "Other work: We investigate smuggling cases ·" in line and "visas" not in line
+    # The profile line names the work by its short name, as the list of functions does.
+    assert "Other work: Investigation ·" in line and "Visa" not in line
     assert "Borders: Airports" in line
     # A ministry that answered "Airports" when it was still asked: the answer no longer describes it.
     ministry = fill_answers(questionnaire, {"name": "Ministry", "agency_type": "ministry", "borders": ["air"]})

@@ -85,7 +85,7 @@ def test_whole_assessment_in_french_with_messages_and_recorded_language(app, que
     browser.get("/language/fr?next=/", status=302)
     token = start(browser)
     page = html_module.unescape(browser.get(f"/a/{token}/section/profile").get_data(as_text=True))
-    assert "De quel type d'organisme s'agit-il ?" in page and "Garde côtière ou police maritime" in page
+    assert "De quel type d'organisme s'agit-il\u202f?" in page and "Garde côtière ou police maritime" in page
     assert "Allemagne" in page, "country names in French"
     url = f"/a/{token}/section/documents"
     answers = dict(PROFILE)

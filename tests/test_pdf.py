@@ -235,5 +235,5 @@ def test_a_reason_is_not_broken_after_its_first_word(questionnaire, catalogue):
     report = build_report(questionnaire, catalogue, _weakest(questionnaire, "ministry", ()), {"reference": "X"}, "fr")
     _, text = pdf_text(render_pdf(render_document(report)))
     lines = text.splitlines()
-    assert "Circonstances aggravantes : niveau 0,0, cible 3" in text
+    assert "Circonstances aggravantes\u202f: niveau 0,0, cible 3" in text
     assert not [line for line in lines if line.strip() in {"Circonstances", "Incrimination", "Risk"}]

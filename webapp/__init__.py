@@ -66,6 +66,7 @@ def _template_helpers(app: Flask) -> None:
     app.jinja_env.globals["answer_type"] = handler
     app.jinja_env.globals["answer_text"] = lambda question, value: answer_text(question, value, current_language())
 
-    from webapp.core.status import status_label
+    from webapp.core.status import national_status_label, status_label
 
     app.jinja_env.globals["status_label"] = status_label
+    app.jinja_env.globals["national_status_label"] = national_status_label

@@ -1,6 +1,7 @@
 """Assessment statuses, in the order an assessment moves through them."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
@@ -15,9 +16,23 @@ LABELS = {
     REVIEWED: _l("Reviewed"),
     PUBLISHED: _l("Published"),
 }
+# In a filter a status names a set of assessments, which French and Spanish write in the plural.
+FILTER_LABELS = {
+    DRAFT: lazy_pgettext("assessments", "Draft"),
+    SUBMITTED: lazy_pgettext("assessments", "Submitted"),
+    CLARIFICATION: lazy_pgettext("assessments", "Clarification asked"),
+    REVIEWED: lazy_pgettext("assessments", "Reviewed"),
+    PUBLISHED: lazy_pgettext("assessments", "Published"),
+}
+# A national report is a "rapport" and an "informe": the word agrees with it, not with an assessment.
+NATIONAL_LABELS = {DRAFT: lazy_pgettext("national report", "Draft"), PUBLISHED: lazy_pgettext("national report", "Published")}
 # Officials may change answers only in these states.
 EDITABLE = (DRAFT, CLARIFICATION)
 
 
 def status_label(status: str) -> str:
     return str(LABELS.get(status, status))
+
+
+def national_status_label(status: str) -> str:
+    return str(NATIONAL_LABELS.get(status, status))

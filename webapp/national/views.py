@@ -7,6 +7,7 @@ from uuid import UUID
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user
 
 from reports.render import render_national, render_national_body
@@ -38,7 +39,7 @@ def _record(report_id: UUID) -> NationalRecord:
 
 
 def _built(record: NationalRecord):
-    status = _("Published") if record.status == PUBLISHED else _("Draft: not yet published")
+    status = pgettext("national report", "Published") if record.status == PUBLISHED else _("Draft: not yet published")
     return service.build(record, questionnaire(), catalogue(), current_language(), status)
 
 

@@ -6,6 +6,7 @@ import json
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from reports.i18n import LANGUAGES
 from reports.render import render_blank
@@ -102,5 +103,5 @@ def import_workbook(token: str):
         q = questionnaire()
         rows = [(q.question(qid), theirs, sent) for qid, (theirs, sent) in conflicts.items()]
         return render_template("offline/import.html", assessment=assessment, conflicts=rows), 409
-    flash(_("The workbook is imported: %(count)s answers. Check them, then submit.", count=len(imported.answers)), "success")
+    flash(ngettext("The workbook is imported: %(num)s answer. Check it, then submit.", "The workbook is imported: %(num)s answers. Check them, then submit.", len(imported.answers)), "success")
     return redirect(url_for("wizard.check", token=token))

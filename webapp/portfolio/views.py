@@ -9,6 +9,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 
 from questionnaires import tr
+from reports.i18n import country_names
 from reports.regions import region_names
 from reports.render import render_body
 from webapp.core.db import db
@@ -46,7 +47,7 @@ def index():
         gaps=portfolio.frequent_gaps(filters), demand=portfolio.demand(filters),
         published=portfolio.published(filters), labels=_labels(lang), regions=region_names(lang),
         years=portfolio.years(), sections=questionnaire().sections, min_agencies=portfolio.MIN_AGENCIES,
-        types_shown=sorted({g for g, _ in by_type}), countries_shown=sorted({g for g, _ in by_country}),
+        types_shown=sorted({g for g, _ in by_type}), countries_shown=[c for c in country_names(current_language()) if c in {g for g, _ in by_country}],
         **_trends(filters), national=_published_national(),
     )
 

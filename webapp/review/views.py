@@ -19,7 +19,7 @@ from webapp.core.i18n import current_language
 from webapp.core.models import Assessment
 from webapp.core.reports import report_for
 from webapp.core.roles import permission_required
-from webapp.core.status import CLARIFICATION, LABELS, PUBLISHED, REVIEWED
+from webapp.core.status import CLARIFICATION, FILTER_LABELS, PUBLISHED, REVIEWED
 from webapp.review import service as review
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -41,7 +41,7 @@ def index():
     filters = {k: request.args.get(k, "")[:40] for k in ("country", "agency_type", "status", "from", "to")}
     sort = request.args.get("sort", "newest")
     rows = review.queue(filters, sort)
-    return render_template("review/index.html", rows=rows, filters=filters, sort=sort, statuses=LABELS,
+    return render_template("review/index.html", rows=rows, filters=filters, sort=sort, statuses=FILTER_LABELS,
                            agency_types=questionnaire().agency_types())
 
 
