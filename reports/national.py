@@ -187,6 +187,7 @@ def build_national(
 def _advice(catalogue: Catalogue, shared: tuple[SharedGap, ...], missing: tuple[str, ...], t: Translator) -> tuple[NationalAdvice, ...]:
     """The Assessment Guide and the Framework for Action's cooperation table, when the shared
     gaps call for them."""
+    ngettext = t.plural
     advice = []
     sections_hit = {g.section for g in shared}
     guide = catalogue.find_part(*ASSESSMENT_GUIDE)
@@ -194,7 +195,6 @@ def _advice(catalogue: Catalogue, shared: tuple[SharedGap, ...], missing: tuple[
         resource, part = guide
         # "to conduct comprehensive assessments of domestic systems, to identify areas of technical
         # assistance" (source document).
-        ngettext = t.plural
         said = [ngettext("Several agencies share gaps in %(num)s section.", "Several agencies share gaps in %(num)s sections.", len(sections_hit))]
         if missing:
             said.append(ngettext("%(num)s agency type did not take part.", "%(num)s agency types did not take part.", len(missing)))
@@ -208,7 +208,6 @@ def _advice(catalogue: Catalogue, shared: tuple[SharedGap, ...], missing: tuple[
         names = sorted({name for g in cooperation for name, _ in g.agencies})
         # "Four tables: ... cooperation (and coordination). Purpose: identify and address gaps in
         # the response" (DOMAIN.md).
-        ngettext = t.plural
         reason = ngettext("%(num)s agency has a gap in cooperation or coordination (%(topics)s).",
                           "%(num)s agencies share a gap in cooperation or coordination (%(topics)s).",
                           len(names), topics=", ".join(g.topic for g in cooperation)) + " " + t(
