@@ -64,6 +64,7 @@ def _un_states() -> dict[str, dict[str, str]]:
     return {str(code): {str(lang): str(name) for lang, name in names.items()} for code, names in load_yaml(UN_STATES_FILE).items()}
 
 
+@lru_cache(maxsize=1)
 def country_codes() -> dict[str, str]:
     """The UN Member States and observer States: ISO 3166-1 alpha-2 code -> UN English name."""
     return {code: names["en"] for code, names in _un_states().items()}

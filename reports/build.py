@@ -227,12 +227,13 @@ def _meta(questionnaire: Questionnaire, answers: Mapping[str, Any], info: Mappin
         chosen = [by_id[v] for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and v in by_id]
         return ", ".join(tr(o.short or o.label, lang) for o in chosen)
 
+    t = Translator(lang)
     other_work = questionnaire.other_functions(answers)
     borders_asked = questionnaire.question("borders").holds(answers)
 
     return Meta(
         reference=str(info.get("reference", "")),
-        agency_name=shown("agency_name", Translator(lang)("Unnamed agency")),
+        agency_name=shown("agency_name", t("Unnamed agency")),
         country=shown("country"),
         agency_type=shown("agency_type"),
         agency_type_short=short("agency_type"),
@@ -240,7 +241,7 @@ def _meta(questionnaire: Questionnaire, answers: Mapping[str, Any], info: Mappin
         respondent_role=shown("respondent_role"),
         # An answer kept from an earlier type that no longer asks it is not this agency's.
         borders=short("borders") if borders_asked else "",
-        other_work=Translator(lang).semicolon.join(tr(questionnaire.functions[f], lang) for f in other_work),
+        other_work=t.semicolon.join(tr(questionnaire.functions[f], lang) for f in other_work),
         staff_size=shown("staff_size"),
         date=info.get("date") or dt.date.today(),
         status=str(info.get("status", "Draft")),

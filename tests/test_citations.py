@@ -110,7 +110,6 @@ class Ref:
 class Citation:
     refs: tuple[Ref, ...]
     start: int
-    end: int
     ranged: bool
 
 
@@ -167,7 +166,7 @@ def citations(text: str) -> list[Citation]:
                 para_mode = True
             pending_range = kind == "range"
         if refs:
-            found.append(Citation(tuple(refs), key.start(), pos, ranged))
+            found.append(Citation(tuple(refs), key.start(), ranged))
     return found
 
 

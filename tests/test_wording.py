@@ -67,7 +67,7 @@ def test_the_french_report_pdf_sets_a_narrow_space_before_every_mark(questionnai
     assert spacing_faults(text, _english_titles(catalogue)) == []
 
 
-def test_the_french_wizard_and_review_pages_set_narrow_spaces(app, questionnaire, catalogue):
+def test_the_french_wizard_pages_set_narrow_spaces(app, questionnaire, catalogue):
     from tests.helpers import Browser, start
 
     browser = Browser(app.test_client())
@@ -77,7 +77,9 @@ def test_the_french_wizard_and_review_pages_set_narrow_spaces(app, questionnaire
         page = browser.get(url).get_data(as_text=True)
         main = page.split("<main", 1)[1].split("</main>", 1)[0]
         main = re.sub(r"<(script|style)\b.*?</\1>", " ", main, flags=re.S)
-        assert spacing_faults(_text(main), _english_titles(catalogue)) == [], url
+        text = _text(main)
+        assert re.search("\u202f[:?]", text), f"{url}: a page with no colon or question mark checks nothing"
+        assert spacing_faults(text, _english_titles(catalogue)) == [], url
 
 
 def test_every_french_text_of_the_definitions_and_catalogue_is_spaced(questionnaire, catalogue):

@@ -16,9 +16,9 @@ LABELS = {
     REVIEWED: _l("Reviewed"),
     PUBLISHED: _l("Published"),
 }
-# In a filter a status names a set of assessments, which French and Spanish write in the plural.
+# In the queue's filter a status names a set of assessments, which French and Spanish write in the
+# plural. Drafts are never in the queue.
 FILTER_LABELS = {
-    DRAFT: lazy_pgettext("assessments", "Draft"),
     SUBMITTED: lazy_pgettext("assessments", "Submitted"),
     CLARIFICATION: lazy_pgettext("assessments", "Clarification asked"),
     REVIEWED: lazy_pgettext("assessments", "Reviewed"),

@@ -7,7 +7,6 @@ from uuid import UUID
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import pgettext
 from flask_login import current_user
 
 from reports.render import render_national, render_national_body
@@ -18,7 +17,7 @@ from webapp.core.i18n import current_language
 from webapp.core.models import NationalReport as NationalRecord
 from webapp.core.pdfs import PdfKey, pdf_download, stamp_of
 from webapp.core.roles import can, permission_required
-from webapp.core.status import PUBLISHED
+from webapp.core.status import PUBLISHED, national_status_label
 from webapp.national import service
 
 bp = Blueprint("national", __name__, url_prefix="/national")
@@ -39,7 +38,7 @@ def _record(report_id: UUID) -> NationalRecord:
 
 
 def _built(record: NationalRecord):
-    status = pgettext("national report", "Published") if record.status == PUBLISHED else _("Draft: not yet published")
+    status = national_status_label(PUBLISHED) if record.status == PUBLISHED else _("Draft: not yet published")
     return service.build(record, questionnaire(), catalogue(), current_language(), status)
 
 
