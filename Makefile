@@ -65,7 +65,8 @@ audit: $(STAMP)
 # Bounded load on 127.0.0.1 only; prints ratios against baselines measured in the same run.
 bench: check-system $(STAMP) $(MO_FILES)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
-	$(BIN)/python bench/portfolio.py
+	@url=$${BENCH_POSTGRES_URL:-$$(scripts/local-postgres.sh tna_bench)}; \
+	  $(BIN)/python bench/portfolio.py $${url:+--postgres "$$url"}
 	$(BIN)/python bench/national.py
 
 test: check-test-system $(STAMP) $(MO_FILES) lint

@@ -14,7 +14,7 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import NumberPattern, format_percent, parse_pattern
 from babel.support import NullTranslations, Translations
 
 from questionnaires.text import LANGUAGES, typography_problem
@@ -33,6 +33,17 @@ def translations(lang: str) -> NullTranslations:
     if lang == "en":
         return NullTranslations()
     return Translations.load(str(TRANSLATIONS_DIR), [lang], domain="messages")
+
+
+@cache
+def _number_pattern(digits: int) -> NumberPattern:
+    """Parsed once: a page of figures writes hundreds of numbers."""
+    return parse_pattern("#,##0" + ("." + "0" * digits if digits else ""))
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
 
 
 class Translator:
@@ -62,9 +73,8 @@ class Translator:
 
     def number(self, value: float, digits: int = 0) -> str:
         """Rounded half up, as people round by hand (Babel alone rounds half to even)."""
-        pattern = "#,##0" + ("." + "0" * digits if digits else "")
         exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-        return format_decimal(exact, format=pattern, locale=self.lang)
+        return str(_number_pattern(digits).apply(exact, _locale(self.lang)))
 
     def percent(self, share: float) -> str:
         return format_percent(share, locale=self.lang)

@@ -257,6 +257,19 @@ def publish_as_ta(app, ta, aid):
     ta.post(f"/review/{aid}/publish", {}, status=302)
 
 
+def backdate_publication(app, aid, when):
+    """Move a publication to an earlier date, and the portfolio's figures with it."""
+    from webapp.core.db import db
+    from webapp.core.models import Assessment
+    from webapp.portfolio import figures
+
+    with app.app_context():
+        assessment = db.session.get(Assessment, aid)
+        assessment.published_at = when
+        figures.refresh_agency(assessment.agency_id or assessment.id)
+        db.session.commit()
+
+
 def profile_done(browser, questionnaire):
     token = start(browser)
     answers = dict(PROFILE)

@@ -96,3 +96,65 @@ def test_migrations_build_exactly_the_tables_the_models_declare(app):
 
     with app.app_context(), db.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), db.metadata) == []
+
+
+def test_the_portfolio_figures_are_backfilled_for_assessments_already_published(tmp_path, monkeypatch):
+    """Assessments published before the portfolio kept its figures: the migration computes the
+    years each is its agency's latest, the sums per group, and the levels before and after
+    training, exactly as publishing them now would."""
+    import datetime as dt
+
+    from webapp import create_app
+
+    monkeypatch.setenv("TNA_INSTANCE", str(tmp_path))
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'figures.sqlite3'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "m"})
+    part = next((r.id, p.id, p.addressed) for r, p in app.extensions["tna.catalogue"].parts() if p.addressed)
+    topic = part[2][0]
+    with app.app_context():
+        downgrade(revision="base") if os.environ.get("TEST_DATABASE_URL") else None
+        upgrade(revision="b9d3e5f7a1c2")
+        with db.engine.begin() as conn:
+            for a in range(4):
+                conn.execute(text("INSERT INTO agency (id, country, name, agency_type, created_at) VALUES (:id, 'KE', :id, 'coast-guard', CURRENT_TIMESTAMP)"),
+                             {"id": f"ag-{a}"})
+                conn.execute(text("INSERT INTO training (id, agency_id, resource_id, part_id, starts_on, ends_on, participants, audience, created_at)"
+                                  " VALUES (:id, :agency, :r, :p, :start, :end, 10, 'first-line', CURRENT_TIMESTAMP)"),
+                             {"id": f"tr-{a}", "agency": f"ag-{a}", "r": part[0], "p": part[1], "start": dt.date(2025, 9, 1), "end": dt.date(2025, 9, 5)})
+                # Published in 2025, twice in 2026 (the first of them never the latest of a year), and a draft.
+                for n, (year, month, status, level) in enumerate([(2025, 3, "published", 1.0), (2026, 1, "published", 2.0),
+                                                                  (2026, 6, "published", 3.0 + a / 4), (2026, 9, "draft", 0.0)]):
+                    aid = f"as-{a}-{n}"
+                    when = dt.datetime(year, month, 1)
+                    conn.execute(text(
+                        "INSERT INTO assessment (id, token, agency_id, questionnaire_id, questionnaire_version, language, status, created_at, updated_at, version, submitted_at, published_at)"
+                        " VALUES (:id, :id, :agency, 'q', 1, 'en', :status, :when, :when, 1, :when, :published)"),
+                        {"id": aid, "agency": f"ag-{a}", "status": status, "when": when, "published": when if status == "published" else None})
+                    if status != "published":
+                        continue
+                    conn.execute(text("INSERT INTO published_profile (assessment_id, name, country, agency_type) VALUES (:id, 'x', 'KE', 'coast-guard')"), {"id": aid})
+                    conn.execute(text("INSERT INTO published_score (assessment_id, section_id, level, gap) VALUES (:id, 'sea', :lv, 0)"), {"id": aid, "lv": level})
+                    conn.execute(text("INSERT INTO published_gap (assessment_id, topic_id, gap) VALUES (:id, :t, :g)"), {"id": aid, "t": topic, "g": 3 - level})
+                    conn.execute(text("INSERT INTO published_recommendation (assessment_id, resource_id, part_id, priority, audiences, adjusted)"
+                                      " VALUES (:id, :r, :p, :prio, 'first-line', false)"), {"id": aid, "r": part[0], "p": part[1], "prio": "high" if a else "low"})
+                    conn.execute(text("INSERT INTO published_topic (assessment_id, topic_id, level) VALUES (:id, :t, :lv)"), {"id": aid, "t": topic, "lv": level})
+        upgrade()
+
+        from tests.test_portfolio import stored_figures
+        from webapp.core.models import PublishedProfile
+        from webapp.portfolio import figures
+        from webapp.portfolio import service as portfolio
+
+        spans = {p.assessment_id: (p.agency_key, p.current_from, p.current_until) for p in db.session.scalars(db.select(PublishedProfile))}
+        assert spans["as-0-0"] == ("ag-0", 2025, 2026) and spans["as-0-1"] == ("ag-0", None, None) and spans["as-0-2"] == ("ag-0", 2026, 9999)
+        backfilled = stored_figures()
+        assert len(backfilled) > 4
+        figures.refresh_all()
+        assert stored_figures() == backfilled
+        assert portfolio.heat_map(portfolio.Filters(), "country") == {("KE", "sea"): (3.375, 4)}
+        assert portfolio.heat_map(portfolio.Filters(year=2025), "country") == {("KE", "sea"): (1.0, 4)}
+        assert portfolio.demand(portfolio.Filters()) == [(part[0], part[1], 4, 3)]
+        assert [(x.agencies, x.before, x.after) for x in portfolio.training_before_after(portfolio.Filters())] == [(4, 1.0, 2.0)]
+        db.session.remove()
+        downgrade(revision="base")
+        db.engine.dispose()

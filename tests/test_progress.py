@@ -331,9 +331,9 @@ def test_donor_trends_with_suppression_and_before_after_training(app, people, qu
     """Four agencies assessed in 2025, trained, and assessed again in 2026; a fifth only once."""
     from sqlalchemy import select
 
-    from tests.helpers import publish_as_ta, sign_in
+    from tests.helpers import backdate_publication, publish_as_ta, sign_in
     from webapp.core.db import db
-    from webapp.core.models import Assessment, PublishedTopic
+    from webapp.core.models import PublishedTopic
 
     ta = sign_in(app, people["ta"][0])
     donor = sign_in(app, people["donor"][0])
@@ -343,10 +343,7 @@ def test_donor_trends_with_suppression_and_before_after_training(app, people, qu
         submitted_on(app, token, when)
         aid = assessment_id(app, token)
         publish_as_ta(app, ta, aid)
-        with app.app_context():
-            a = db.session.get(Assessment, aid)
-            a.published_at = when
-            db.session.commit()
+        backdate_publication(app, aid, when)
         return token
 
     weak = {"sea_interdiction_procedure": "none"}
@@ -369,10 +366,7 @@ def test_donor_trends_with_suppression_and_before_after_training(app, people, qu
         again.post(f"/a/{token}/submit", {}, status=302)
         submitted_on(app, token, dt.datetime(2026, 2, 1))
         publish_as_ta(app, ta, assessment_id(app, token))
-        with app.app_context():
-            a = db.session.get(Assessment, assessment_id(app, token))
-            a.published_at = dt.datetime(2026, 2, 1)
-            db.session.commit()
+        backdate_publication(app, assessment_id(app, token), dt.datetime(2026, 2, 1))
     published(dict(PROFILE, agency_name="Lone Agency", country="BR"), weak, dt.datetime(2026, 3, 1))
 
     page = donor.get("/portfolio/").get_data(as_text=True)

@@ -390,6 +390,21 @@ def db_upgrade() -> None:
     click.echo(f"Database is up to date: {_safe_url(app.config['SQLALCHEMY_DATABASE_URI'])}")
 
 
+@main.command("portfolio-refresh")
+def portfolio_refresh() -> None:
+    """Recount the figures the donors' portfolio keeps, from the published assessments. Publishing
+    keeps them up to date; run this after changing which topics a part of the catalogue addresses."""
+    from webapp import create_app
+    from webapp.core.db import db
+    from webapp.portfolio import figures
+
+    app = create_app()
+    with app.app_context():
+        agencies = figures.refresh_all()
+        db.session.commit()
+    click.echo(f"Portfolio figures recounted for {agencies} agencies.")
+
+
 def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 

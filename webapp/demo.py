@@ -130,9 +130,8 @@ def seed(questionnaire: Questionnaire, catalogue: Catalogue, reviewer: User) -> 
                             SECOND + dt.timedelta(days=rng.randint(0, 60)), previous=first)
             for assessment in (first, second):
                 mark_reviewed(assessment, reviewer)
-                publish(assessment, reviewer, questionnaire, catalogue)
-                assessment.reviewed_at = assessment.published_at = assessment.submitted_at + dt.timedelta(days=12)
-                assessment.updated_at = assessment.published_at
+                publish(assessment, reviewer, questionnaire, catalogue, at=assessment.submitted_at + dt.timedelta(days=12))
+                assessment.reviewed_at = assessment.updated_at = assessment.published_at
                 made += 1
             db.session.commit()
     # A published national report of the country with the most agencies.

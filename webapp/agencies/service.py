@@ -9,6 +9,7 @@ from webapp.core.db import db
 from webapp.core.models import PLAN_STATUSES, Agency, Assessment, PlanItem, PublishedRecommendation, Training, User
 from webapp.core.store import audit
 from webapp.core.plan import latest_published
+from webapp.portfolio import figures
 
 PLANNED, DELIVERED, DROPPED = PLAN_STATUSES
 
@@ -46,6 +47,7 @@ def record_training(agency: Agency, author: User, resource_id: str, part_id: str
             item.status, item.updated_by = DELIVERED, author.id
             audit(assessment, author, "plan status", {"part": f"{resource_id}/{part_id}", "status": PLANNED},
                   {"part": f"{resource_id}/{part_id}", "status": DELIVERED, "reason": None})
+    figures.refresh_agency(agency.id)
     db.session.commit()
     return done
 

@@ -8,7 +8,7 @@ import secrets
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, Date, Double, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, Date, Double, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -103,7 +103,11 @@ class Assessment(db.Model):
         back_populates="assessment", cascade="all, delete-orphan"
     )
 
-    __table_args__ = (UniqueConstraint("creation_key", name="uq_assessment_creation_key"),)
+    __table_args__ = (
+        UniqueConstraint("creation_key", name="uq_assessment_creation_key"),
+        # The portfolio's list of reports, newest first, reads this index in order.
+        Index("ix_assessment_published", "status", "published_at", "id"),
+    )
     __mapper_args__ = {"version_id_col": version}
 
     def answer_rows(self) -> dict[str, Answer]:
@@ -281,6 +285,59 @@ class PublishedProfile(db.Model):
     name: Mapped[str | None] = mapped_column(FreeText(200))
     country: Mapped[str | None] = mapped_column(String(2), index=True)
     agency_type: Mapped[str | None] = mapped_column(String(40), index=True)
+    # The agency the portfolio counts it for: its agency, or the assessment itself if it has none.
+    agency_key: Mapped[str | None] = mapped_column(String(36), index=True)
+    # The years in which this is its agency's latest published assessment: from current_from
+    # up to, not including, current_until (CURRENT_FOREVER while no newer one is published).
+    # Both empty if a newer one was published in the same year: it never is the latest of a year.
+    current_from: Mapped[int | None] = mapped_column(Integer, index=True)
+    current_until: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_published_profile_group", "country", "agency_type", "current_from", "current_until"),)
+
+
+CURRENT_FOREVER = 9999
+
+
+class PortfolioFigure(db.Model):
+    """Sums and counts over the assessments that are their agency's latest published one for
+    the same years, kept per country and type of agency, so that the portfolio adds up a few
+    hundred rows instead of every published answer. Kept up to date in the transaction that
+    publishes (webapp/portfolio/figures.py).
+
+    kind "agency": how many agencies the group holds (item and part empty).
+    kind "level": item is a section, total the sum of its levels.
+    kind "gap": item is a topic, total the sum of its gaps.
+    kind "demand": item and part name a recommended part, high counts the high-priority ones."""
+
+    __tablename__ = "portfolio_figure"
+
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    current_until: Mapped[int] = mapped_column(Integer, primary_key=True)
+    current_from: Mapped[int] = mapped_column(Integer, primary_key=True)
+    country: Mapped[str] = mapped_column(String(2), primary_key=True)
+    agency_type: Mapped[str] = mapped_column(String(40), primary_key=True)
+    item: Mapped[str] = mapped_column(String(80), primary_key=True)
+    part: Mapped[str] = mapped_column(String(80), primary_key=True)
+    agencies: Mapped[int] = mapped_column(Integer)
+    total: Mapped[float] = mapped_column(Double, default=0.0)
+    high: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TrainingOutcome(db.Model):
+    """For a trained agency and a topic the training addressed: the topic's level in the last
+    published assessment submitted before the training, and in the first one submitted after
+    it. Kept when an assessment is published and when training is recorded."""
+
+    __tablename__ = "training_outcome"
+
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"), primary_key=True)
+    topic_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    # The agency as the assessment after the training describes it.
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    agency_type: Mapped[str] = mapped_column(String(40))
+    before: Mapped[float] = mapped_column(Double)
+    after: Mapped[float] = mapped_column(Double)
 
 
 class PublishedGap(db.Model):

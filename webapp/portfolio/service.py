@@ -1,4 +1,5 @@
-"""The donors' portfolio: aggregates over published assessments, computed in SQL.
+"""The donors' portfolio: the current picture (each agency's latest published assessment) and
+the trends over the years, added up from the figures kept at publication (figures.py).
 
 A group of fewer than MIN_AGENCIES agencies is never shown, so that no single agency can be
 singled out of an aggregate.
@@ -7,14 +8,14 @@ singled out of an aggregate.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from sqlalchemy import Select, case, distinct, extract, func, literal, select
+from sqlalchemy import Select, func, literal, select
 
 from reports.regions import REGIONS, countries_in
 from webapp.core.db import db
 from webapp.core.models import (
-    Assessment, PublishedGap, PublishedProfile, PublishedRecommendation, PublishedScore, PublishedTopic, Training,
+    CURRENT_FOREVER, Assessment, PortfolioFigure, PublishedProfile, PublishedRecommendation, TrainingOutcome,
 )
 from webapp.core.status import PUBLISHED
 
@@ -29,91 +30,123 @@ class Filters:
     year: int | None = None
 
 
-def _published(query: Select, filters: Filters) -> Select:
-    query = query.where(Assessment.status == PUBLISHED)
-    if filters.region:
-        query = query.where(PublishedProfile.country.in_(sorted(countries_in(filters.region))))
-    if filters.country:
-        query = query.where(PublishedProfile.country == filters.country)
-    if filters.agency_type:
-        query = query.where(PublishedProfile.agency_type == filters.agency_type)
+def _current(query: Select, filters: Filters) -> Select:
+    """Stored figures of the current picture: each agency's latest published assessment, or its
+    latest published in or before the year chosen."""
     if filters.year:
-        query = query.where(extract("year", Assessment.published_at) == filters.year)
+        query = query.where(PortfolioFigure.current_from <= filters.year, PortfolioFigure.current_until > filters.year)
+    else:
+        query = query.where(PortfolioFigure.current_until == CURRENT_FOREVER)
+    return _groups(query, filters, PortfolioFigure)
+
+
+def _groups(query: Select, filters: Filters, table) -> Select:
+    """The region, country and type of agency chosen, on a table with those columns."""
+    if filters.region:
+        query = query.where(table.country.in_(sorted(countries_in(filters.region))))
+    if filters.country:
+        query = query.where(table.country == filters.country)
+    if filters.agency_type:
+        query = query.where(table.agency_type == filters.agency_type)
     return query
 
 
 def heat_map(filters: Filters, by: str) -> dict[tuple[str, str], tuple[float, int]]:
     """(group, section) -> (mean level, agencies), for groups of at least MIN_AGENCIES agencies.
     `by` is "agency_type" or "country"."""
-    group = PublishedProfile.agency_type if by == "agency_type" else PublishedProfile.country
-    agencies = func.count(distinct(Assessment.agency_id))
+    group = PortfolioFigure.agency_type if by == "agency_type" else PortfolioFigure.country
+    agencies = func.sum(PortfolioFigure.agencies)
     query = (
-        select(group, PublishedScore.section_id, func.avg(PublishedScore.level), agencies)
-        .join(Assessment, Assessment.id == PublishedScore.assessment_id)
-        .join(PublishedProfile, PublishedProfile.assessment_id == Assessment.id)
-        .where(PublishedScore.level.is_not(None))
-        .group_by(group, PublishedScore.section_id)
+        select(group, PortfolioFigure.item, agencies, func.sum(PortfolioFigure.total))
+        .where(PortfolioFigure.kind == "level", group != "")
+        .group_by(group, PortfolioFigure.item)
         .having(agencies >= MIN_AGENCIES)
     )
-    rows = db.session.execute(_published(query, filters)).all()
-    return {(g, s): (round(float(level), 2), int(n)) for g, s, level, n in rows if g}
+    return {(g, s): (float(total) / int(n), int(n)) for g, s, n, total in db.session.execute(_current(query, filters))}
 
 
 def frequent_gaps(filters: Filters, limit: int = 10) -> list[tuple[str, int, float]]:
-    """(topic, agencies with a gap, mean gap), most frequent first."""
-    agencies = func.count(distinct(Assessment.agency_id))
+    """(topic, agencies with a gap, mean gap), most frequent first, then the largest."""
+    agencies = func.sum(PortfolioFigure.agencies)
     query = (
-        select(PublishedGap.topic_id, agencies, func.avg(PublishedGap.gap))
-        .join(Assessment, Assessment.id == PublishedGap.assessment_id)
-        .join(PublishedProfile, PublishedProfile.assessment_id == Assessment.id)
-        .group_by(PublishedGap.topic_id)
+        select(PortfolioFigure.item, agencies, func.sum(PortfolioFigure.total))
+        .where(PortfolioFigure.kind == "gap")
+        .group_by(PortfolioFigure.item)
         .having(agencies >= MIN_AGENCIES)
-        .order_by(agencies.desc(), func.avg(PublishedGap.gap).desc())
-        .limit(limit)
     )
-    return [(t, int(n), round(float(g), 2)) for t, n, g in db.session.execute(_published(query, filters)).all()]
+    rows = [(t, int(n), float(total) / int(n)) for t, n, total in db.session.execute(_current(query, filters))]
+    return sorted(rows, key=lambda row: (-row[1], -row[2], row[0]))[:limit]
 
 
 def demand(filters: Filters, limit: int = 15) -> list[tuple[str, str, int, int]]:
     """(resource, part, agencies it is recommended to, of which high priority), most wanted first."""
-    agencies = func.count(distinct(Assessment.agency_id))
-    high = func.count(distinct(Assessment.agency_id)).filter(PublishedRecommendation.priority == "high")
+    agencies = func.sum(PortfolioFigure.agencies)
     query = (
-        select(PublishedRecommendation.resource_id, PublishedRecommendation.part_id, agencies, high)
-        .join(Assessment, Assessment.id == PublishedRecommendation.assessment_id)
-        .join(PublishedProfile, PublishedProfile.assessment_id == Assessment.id)
-        .group_by(PublishedRecommendation.resource_id, PublishedRecommendation.part_id)
+        select(PortfolioFigure.item, PortfolioFigure.part, agencies, func.sum(PortfolioFigure.high))
+        .where(PortfolioFigure.kind == "demand")
+        .group_by(PortfolioFigure.item, PortfolioFigure.part)
         .having(agencies >= MIN_AGENCIES)
-        .order_by(agencies.desc(), high.desc())
-        .limit(limit)
     )
-    return [(r, p, int(n), int(h)) for r, p, n, h in db.session.execute(_published(query, filters)).all()]
+    rows = [(r, p, int(n), int(h)) for r, p, n, h in db.session.execute(_current(query, filters))]
+    return sorted(rows, key=lambda row: (-row[2], -row[3], row[0], row[1]))[:limit]
+
+
+def agencies(filters: Filters) -> int:
+    """How many agencies the current picture holds."""
+    return int(db.session.scalar(_current(
+        select(func.coalesce(func.sum(PortfolioFigure.agencies), 0)).where(PortfolioFigure.kind == "agency"), filters)) or 0)
+
+
+def _current_profiles(query: Select, filters: Filters) -> Select:
+    """Published assessments of the current picture, by their stored years."""
+    if filters.year:
+        # The bound on the date lets the list of reports start reading its index at that year.
+        query = query.where(PublishedProfile.current_from <= filters.year, PublishedProfile.current_until > filters.year,
+                            Assessment.published_at < dt.datetime(filters.year + 1, 1, 1))
+    else:
+        query = query.where(PublishedProfile.current_until == CURRENT_FOREVER)
+    return _groups(query.where(Assessment.status == PUBLISHED), filters, PublishedProfile)
 
 
 def published(filters: Filters, limit: int = 50) -> tuple[list[tuple[Assessment, PublishedProfile]], int]:
-    """The latest published assessments, and how many there are in all."""
-    base = _published(select(Assessment, PublishedProfile).join(
+    """The latest published report of each agency, newest first (at most `limit`), and how many
+    agencies there are."""
+    query = _current_profiles(select(Assessment, PublishedProfile).join(
         PublishedProfile, PublishedProfile.assessment_id == Assessment.id), filters)
-    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
-    rows = db.session.execute(base.order_by(Assessment.published_at.desc()).limit(limit)).all()
-    return list(rows), int(total or 0)
+    rows = db.session.execute(query.order_by(Assessment.published_at.desc(), Assessment.id.desc()).limit(limit)).all()
+    return list(rows), agencies(filters)
 
 
-def work_plan(filters: Filters) -> list[tuple[PublishedProfile, Assessment, PublishedRecommendation]]:
+def history(assessment: Assessment) -> list[Assessment]:
+    """Every published assessment of the same agency, newest first."""
+    key = db.session.scalar(select(PublishedProfile.agency_key).where(PublishedProfile.assessment_id == assessment.id))
+    return list(db.session.scalars(
+        select(Assessment).join(PublishedProfile, PublishedProfile.assessment_id == Assessment.id)
+        .where(PublishedProfile.agency_key == key)
+        .order_by(Assessment.published_at.desc(), Assessment.id.desc())))
+
+
+def work_plan(filters: Filters) -> list[tuple]:
+    """The recommendations of the current picture, one row each: the agency's name, country and
+    type, the assessment's id, and the recommendation's resource, part, priority, audiences and
+    whether a reviewer changed it."""
     query = (
-        select(PublishedProfile, Assessment, PublishedRecommendation)
+        select(PublishedProfile.name, PublishedProfile.country, PublishedProfile.agency_type, Assessment.id,
+               PublishedRecommendation.resource_id, PublishedRecommendation.part_id, PublishedRecommendation.priority,
+               PublishedRecommendation.audiences, PublishedRecommendation.adjusted)
         .join(Assessment, Assessment.id == PublishedRecommendation.assessment_id)
         .join(PublishedProfile, PublishedProfile.assessment_id == Assessment.id)
-        .order_by(PublishedProfile.name, PublishedRecommendation.priority)
+        .order_by(PublishedProfile.name, Assessment.id, PublishedRecommendation.priority,
+                  PublishedRecommendation.resource_id, PublishedRecommendation.part_id)
     )
-    return list(db.session.execute(_published(query, filters)).all())
+    return list(db.session.execute(_current_profiles(query, filters)).all())
 
 
 def years() -> list[int]:
-    rows = db.session.execute(
-        select(extract("year", Assessment.published_at)).where(Assessment.status == PUBLISHED).distinct()
-    ).scalars()
-    return sorted(int(y) for y in rows if y)
+    """The years in which an assessment was published: each has one that was the latest of its
+    agency that year."""
+    rows = db.session.scalars(select(PublishedProfile.current_from).where(PublishedProfile.current_from.is_not(None)).distinct())
+    return sorted(int(y) for y in rows)
 
 
 def parse_filters(args) -> Filters:
@@ -126,29 +159,28 @@ def parse_filters(args) -> Filters:
     )
 
 
-def _region_of_country():
-    """The UN region of a published profile's country, computed in SQL."""
-    mapping = {country: region for region in REGIONS for country in countries_in(region)}
-    return case(mapping, value=PublishedProfile.country, else_=None)
-
-
 def trends(filters: Filters, by: str = "") -> dict[tuple[str, str, int], tuple[float, int]]:
-    """(group, section, year published) -> (mean level, agencies), for cells of at least
-    MIN_AGENCIES agencies. `by` is "region", "agency_type", or "" for all agencies together.
-    The year filter does not apply: trends run across years."""
-    group = {"region": _region_of_country(), "agency_type": PublishedProfile.agency_type}.get(by, literal(""))
-    year = extract("year", Assessment.published_at)
-    agencies = func.count(distinct(Assessment.agency_id))
+    """(group, section, year) -> (mean level, agencies): for each year, the latest assessment of
+    each agency published that year, in cells of at least MIN_AGENCIES agencies. `by` is
+    "region", "agency_type", or "" for all agencies together. The year filter does not apply:
+    trends run across years."""
+    column = {"region": PortfolioFigure.country, "agency_type": PortfolioFigure.agency_type}.get(by, literal(""))
     query = (
-        select(group, PublishedScore.section_id, year, func.avg(PublishedScore.level), agencies)
-        .join(Assessment, Assessment.id == PublishedScore.assessment_id)
-        .join(PublishedProfile, PublishedProfile.assessment_id == Assessment.id)
-        .where(PublishedScore.level.is_not(None))
-        .group_by(group, PublishedScore.section_id, year)
-        .having(agencies >= MIN_AGENCIES)
+        select(column, PortfolioFigure.item, PortfolioFigure.current_from, func.sum(PortfolioFigure.agencies),
+               func.sum(PortfolioFigure.total))
+        .where(PortfolioFigure.kind == "level")
+        .group_by(column, PortfolioFigure.item, PortfolioFigure.current_from)
     )
-    rows = db.session.execute(_published(query, replace(filters, year=None))).all()
-    return {(g or "", s, int(y)): (round(float(level), 2), int(n)) for g, s, y, level, n in rows if y and (g or not by)}
+    region_of = {country: region for region in REGIONS for country in countries_in(region)}
+    sums: dict[tuple[str, str, int], list] = {}
+    for g, section, year, n, total in db.session.execute(_groups(query, filters, PortfolioFigure)):
+        key = (region_of.get(g, "") if by == "region" else g or "", section, int(year))
+        if by and not key[0]:
+            continue
+        cell = sums.setdefault(key, [0, 0.0])
+        cell[0] += int(n)
+        cell[1] += float(total)
+    return {key: (total / n, n) for key, (n, total) in sums.items() if n >= MIN_AGENCIES}
 
 
 @dataclass(frozen=True)
@@ -159,37 +191,16 @@ class BeforeAfter:
     after: float
 
 
-def training_before_after(filters: Filters, part_topics: dict[tuple[str, str], tuple[str, ...]]) -> list[BeforeAfter]:
-    """For each topic that training addressed: the level of the trained agencies in their last
-    published assessment submitted before the training, and in their first one submitted after
-    it, across at least MIN_AGENCIES agencies. Before and after only: not a cause."""
-    trained = list(db.session.scalars(select(Training)))
-    if not trained:
-        return []
-    agencies = {t.agency_id for t in trained}
+def training_before_after(filters: Filters) -> list[BeforeAfter]:
+    """For each topic that training addressed: the mean level of the trained agencies before and
+    after it (webapp/portfolio/figures.py), across at least MIN_AGENCIES agencies. Before and
+    after only: not a cause. The year filter does not apply."""
+    agencies = func.count()
     query = (
-        select(Assessment.agency_id, Assessment.submitted_at, PublishedTopic.topic_id, PublishedTopic.level)
-        .join(PublishedTopic, PublishedTopic.assessment_id == Assessment.id)
-        .join(PublishedProfile, PublishedProfile.assessment_id == Assessment.id)
-        .where(Assessment.agency_id.in_(sorted(agencies)))
-        .order_by(Assessment.submitted_at)
+        select(TrainingOutcome.topic_id, agencies, func.sum(TrainingOutcome.before), func.sum(TrainingOutcome.after))
+        .group_by(TrainingOutcome.topic_id)
+        .having(agencies >= MIN_AGENCIES)
     )
-    levels: dict[tuple[str, str], list[tuple[dt.datetime, float]]] = {}
-    for agency_id, submitted_at, topic_id, level in db.session.execute(_published(query, replace(filters, year=None))):
-        levels.setdefault((agency_id, topic_id), []).append((submitted_at, level))
-    pairs: dict[tuple[str, str], tuple[float, float]] = {}
-    for done in trained:
-        for topic_id in part_topics.get((done.resource_id, done.part_id), ()):
-            series = levels.get((done.agency_id, topic_id), [])
-            before = [lv for at, lv in series if at.date() < done.starts_on]
-            after = [lv for at, lv in series if at.date() > done.ends_on]
-            if before and after and (done.agency_id, topic_id) not in pairs:
-                pairs[(done.agency_id, topic_id)] = (before[-1], after[0])
-    by_topic: dict[str, list[tuple[float, float]]] = {}
-    for (_agency, topic_id), pair in pairs.items():
-        by_topic.setdefault(topic_id, []).append(pair)
-    return sorted(
-        (BeforeAfter(topic_id, len(p), round(sum(b for b, _ in p) / len(p), 2), round(sum(a for _, a in p) / len(p), 2))
-         for topic_id, p in by_topic.items() if len(p) >= MIN_AGENCIES),
-        key=lambda x: (-x.agencies, x.topic_id),
-    )
+    rows = db.session.execute(_groups(query, filters, TrainingOutcome))
+    return sorted((BeforeAfter(t, int(n), float(b) / int(n), float(a) / int(n)) for t, n, b, a in rows),
+                  key=lambda x: (-x.agencies, x.topic_id))

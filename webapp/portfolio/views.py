@@ -73,10 +73,6 @@ def _resource_title(resource_id: str, lang: str) -> str:
     return tr(resource.title, lang) if resource is not None else resource_id
 
 
-def _part_topics() -> dict[tuple[str, str], tuple[str, ...]]:
-    return {(r.id, p.id): p.addressed for r, p in catalogue().parts()}
-
-
 def _trends(filters) -> dict:
     """Mean level per section by year (all agencies in the filter, for the chart; and by the
     chosen group, for the table), and topics' levels before and after training."""
@@ -86,7 +82,7 @@ def _trends(filters) -> dict:
     trend_years = sorted({y for _g, _s, y in overall} | {y for _g, _s, y in grouped})
     return {
         "trend_overall": overall, "trend_grouped": grouped, "trend_by": by, "trend_years": trend_years,
-        "trend_groups": sorted({g for g, _s, _y in grouped}), "before_after": portfolio.training_before_after(filters, _part_topics()),
+        "trend_groups": sorted({g for g, _s, _y in grouped}), "before_after": portfolio.training_before_after(filters),
     }
 
 
@@ -94,20 +90,20 @@ def _table(name: str, filters, lang: str) -> tuple[list[str], list[list]]:
     labels = _labels(lang)
     if name in ("heat-agency-type", "heat-country"):
         by = "agency_type" if name == "heat-agency-type" else "country"
-        rows = [[g, labels["section"].get(s, s), level, n] for (g, s), (level, n) in sorted(portfolio.heat_map(filters, by).items())]
+        rows = [[g, labels["section"].get(s, s), round(level, 2), n] for (g, s), (level, n) in sorted(portfolio.heat_map(filters, by).items())]
         return [_("Group"), _("Section"), _("Mean level"), _("Agencies")], rows
     if name == "trends":
         by = _trend_by()
         group_label = {"region": region_names(lang), "agency_type": labels["agency_type"]}.get(by, {})
-        rows = [[group_label.get(g, g) if by else _("All agencies"), labels["section"].get(s, s), y, level, n]
+        rows = [[group_label.get(g, g) if by else _("All agencies"), labels["section"].get(s, s), y, round(level, 2), n]
                 for (g, s, y), (level, n) in sorted(portfolio.trends(filters, by).items())]
         return [_("Group"), _("Section"), _("Year"), _("Mean level"), _("Agencies")], rows
     if name == "training-before-after":
         return [_("Topic"), _("Agencies"), _("Level before"), _("Level after")], [
-            [labels["topic"].get(x.topic_id, x.topic_id), x.agencies, x.before, x.after]
-            for x in portfolio.training_before_after(filters, _part_topics())]
+            [labels["topic"].get(x.topic_id, x.topic_id), x.agencies, round(x.before, 2), round(x.after, 2)]
+            for x in portfolio.training_before_after(filters)]
     if name == "gaps":
-        return [_("Topic"), _("Agencies"), _("Mean gap")], [[labels["topic"].get(t, t), n, g] for t, n, g in portfolio.frequent_gaps(filters, 100)]
+        return [_("Topic"), _("Agencies"), _("Mean gap")], [[labels["topic"].get(t, t), n, round(g, 2)] for t, n, g in portfolio.frequent_gaps(filters, 100)]
     if name == "demand":
         return [_("Resource and part"), _("Agencies"), _("High priority")], [
             [labels["part"].get(f"{r}/{p}", f"{r}/{p}"), n, h] for r, p, n, h in portfolio.demand(filters, 500)]
@@ -131,16 +127,21 @@ def export_xlsx(name: str):
 @bp.get("/work-plan.csv")
 @permission_required("read-portfolio")
 def work_plan():
+    """One row per recommendation of each agency's latest published assessment."""
     lang = current_language()
     labels = _labels(lang)
     from reports.catalogue import AUDIENCE_LABELS
 
+    audiences = {key: tr(label, lang) for key, label in AUDIENCE_LABELS.items()}
+    titles = {r.id: tr(r.title, lang) for r in catalogue().resources}
+    yes, no = _("yes"), _("no")
     rows = [
-        [agency.name, agency.country, labels["agency_type"].get(agency.agency_type, agency.agency_type), a.reference,
-         _resource_title(rec.resource_id, lang), labels["part"][f"{rec.resource_id}/{rec.part_id}"],
-         rec.priority, "; ".join(tr(AUDIENCE_LABELS[x], lang) for x in rec.audiences.split(",") if x in AUDIENCE_LABELS),
-         _("yes") if rec.adjusted else _("no")]
-        for agency, a, rec in portfolio.work_plan(portfolio.parse_filters(request.args))
+        [name, country, labels["agency_type"].get(agency_type, agency_type), Assessment.reference_for(aid),
+         titles.get(resource_id) or _resource_title(resource_id, lang),
+         labels["part"][f"{resource_id}/{part_id}"],
+         priority, "; ".join(audiences[x] for x in who.split(",") if x in audiences), yes if adjusted else no]
+        for name, country, agency_type, aid, resource_id, part_id, priority, who, adjusted
+        in portfolio.work_plan(portfolio.parse_filters(request.args))
     ]
     header = [_("Agency"), _("Country"), _("Type of agency"), _("Reference"), _("Resource"), _("Part"),
               _("Priority"), _("Audience"), _("Changed by the reviewer")]
@@ -155,4 +156,5 @@ def report(assessment_id: UUID):
     if assessment.status != PUBLISHED:
         abort(404)
     built = report_for(assessment, current_language(), "donor")
-    return render_template("portfolio/report.html", report=built, body=render_body(built))
+    return render_template("portfolio/report.html", report=built, body=render_body(built), assessment=assessment,
+                           history=portfolio.history(assessment))

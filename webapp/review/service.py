@@ -23,6 +23,7 @@ from webapp.core.models import (
 )
 from webapp.core.status import CLARIFICATION, PUBLISHED, REVIEWED, SUBMITTED
 from webapp.core.store import adjustment_specs, audit
+from webapp.portfolio import figures
 
 REVIEWABLE = (SUBMITTED, CLARIFICATION, REVIEWED, PUBLISHED)
 
@@ -92,15 +93,17 @@ def mark_reviewed(assessment: Assessment, author: User) -> None:
     db.session.commit()
 
 
-def publish(assessment: Assessment, author: User, questionnaire, catalogue) -> None:
-    """Publish, and keep the figures the donors' portfolio aggregates in SQL."""
+def publish(assessment: Assessment, author: User, questionnaire, catalogue, at: dt.datetime | None = None) -> None:
+    """Publish, and in the same transaction keep what the donors' portfolio adds up. `at` backdates
+    the publication (the demo data); by default it is now."""
     answers = assessment.answer_values()
     analysis = analyse(questionnaire, catalogue, answers, adjustment_specs(assessment))
     scores = analysis.scores
     for table in (PublishedScore, PublishedGap, PublishedRecommendation, PublishedProfile, PublishedTopic):
         db.session.execute(delete(table).where(table.assessment_id == assessment.id))
     db.session.add(PublishedProfile(assessment_id=assessment.id, name=answers.get("agency_name"),
-                                    country=answers.get("country"), agency_type=answers.get("agency_type")))
+                                    country=answers.get("country"), agency_type=answers.get("agency_type"),
+                                    agency_key=assessment.agency_id or assessment.id))
     for section_id, sc in scores.sections.items():
         # A level drawn from too few answers is not published: donors would read it as a fact.
         if section_id != questionnaire.profile.id and sc.enough:
@@ -118,6 +121,7 @@ def publish(assessment: Assessment, author: User, questionnaire, catalogue) -> N
         ))
     before = {"status": assessment.status}
     assessment.status = PUBLISHED
-    assessment.published_at = utcnow()
+    assessment.published_at = at or utcnow()
+    figures.refresh_agency(assessment.agency_id or assessment.id)
     audit(assessment, author, "published", before, {"status": PUBLISHED})
     db.session.commit()
