@@ -301,9 +301,9 @@ CURRENT_FOREVER = 9999
 
 class PortfolioFigure(db.Model):
     """Sums and counts over the assessments that are their agency's latest published one for
-    the same years, kept per country and type of agency, so that the portfolio adds up a few
-    hundred rows instead of every published answer. Kept up to date in the transaction that
-    publishes (webapp/portfolio/figures.py).
+    the same years, kept per country and type of agency, so that the portfolio adds up rows per
+    group, whose number does not grow with the assessments, instead of every published row.
+    Kept up to date in the transaction that publishes (webapp/portfolio/figures.py).
 
     kind "agency": how many agencies the group holds (item and part empty).
     kind "level": item is a section, total the sum of its levels.

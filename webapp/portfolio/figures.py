@@ -1,5 +1,5 @@
-"""What the donors' portfolio keeps, so that its page adds up a few hundred stored rows instead
-of every published answer.
+"""What the donors' portfolio keeps, so that its page adds up sums per group (country, type of
+agency, years) instead of every published row.
 
 The portfolio shows the current picture: each agency's latest published assessment, or, for a
 year, its latest published in or before that year. So every published assessment holds the
