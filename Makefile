@@ -27,11 +27,12 @@ $(STAMP): $(DEPS) pyproject.toml
 # Exact versions (with hashes) of every dependency, test tools and build backend included, within
 # the ranges of pyproject.toml. `make lock` moves all of them to the newest allowed releases;
 # `make lock LOCK_ARGS="--upgrade-package weasyprint"` moves one; `LOCK_ARGS=` only adds what a
-# changed pyproject.toml needs.
+# changed pyproject.toml needs. Extras stay in the lock ("fonttools[woff]==…"): without them, pip
+# checking hashes may try a newer release for a dependency that asks for the extra, and refuse it.
 LOCK_ARGS ?= --upgrade
 lock: $(DEPS)
 	$(BIN)/pip-compile --quiet $(LOCK_ARGS) --extra test --all-build-deps --generate-hashes --allow-unsafe \
-	  --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	  --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
 # Compiled translation catalogues, rebuilt whenever a .po file changes.
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(STAMP)
