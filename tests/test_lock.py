@@ -10,7 +10,7 @@ from packaging.utils import canonicalize_name
 
 from tests.helpers import ROOT
 
-PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^ \\]+)", re.MULTILINE)
+PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^ \\]+)", re.MULTILINE)
 
 
 def locked() -> dict[str, str]:
