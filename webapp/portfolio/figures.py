@@ -180,8 +180,8 @@ def _figure(key: list, kind: str, item: str, part: str, agencies: int, total: fl
 def _refresh_outcomes(agency_id: str, part_topics: dict[tuple[str, str], tuple[str, ...]]) -> None:
     """The levels before and after training of one agency, for each topic its training addressed.
     Before: the last published assessment submitted before the training started that has a
-    level for the topic; after: the first such one submitted after it ended. For a topic addressed by several trainings, the earliest
-    training that has both."""
+    level for the topic; after: the first such one submitted after it ended. For a topic that
+    several trainings addressed, the earliest training that has both."""
     db.session.execute(delete(TrainingOutcome).where(TrainingOutcome.agency_id == agency_id))
     trainings = list(db.session.scalars(
         select(Training).where(Training.agency_id == agency_id).order_by(Training.starts_on, Training.ends_on, Training.id)))

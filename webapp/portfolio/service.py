@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, func, literal, select
 
-from reports.regions import REGIONS, countries_in
+from reports.regions import countries_in, region_of
 from webapp.core.db import db
 from webapp.core.models import (
     CURRENT_FOREVER, Assessment, PortfolioFigure, PublishedProfile, PublishedRecommendation, TrainingOutcome,
@@ -30,14 +30,15 @@ class Filters:
     year: int | None = None
 
 
-def _current(query: Select, filters: Filters) -> Select:
-    """Stored figures of the current picture: each agency's latest published assessment, or its
-    latest published in or before the year chosen."""
+def _current(query: Select, filters: Filters, table=PortfolioFigure) -> Select:
+    """The current picture, on a table with the years each row is current (the stored figures,
+    or the published profiles): each agency's latest published assessment, or its latest
+    published in or before the year chosen; and the region, country and type chosen."""
     if filters.year:
-        query = query.where(PortfolioFigure.current_from <= filters.year, PortfolioFigure.current_until > filters.year)
+        query = query.where(table.current_from <= filters.year, table.current_until > filters.year)
     else:
-        query = query.where(PortfolioFigure.current_until == CURRENT_FOREVER)
-    return _groups(query, filters, PortfolioFigure)
+        query = query.where(table.current_until == CURRENT_FOREVER)
+    return _groups(query, filters, table)
 
 
 def _groups(query: Select, filters: Filters, table) -> Select:
@@ -100,12 +101,9 @@ def agencies(filters: Filters) -> int:
 def _current_profiles(query: Select, filters: Filters) -> Select:
     """Published assessments of the current picture, by their stored years."""
     if filters.year:
-        # The bound on the date lets the list of reports start reading its index at that year.
-        query = query.where(PublishedProfile.current_from <= filters.year, PublishedProfile.current_until > filters.year,
-                            Assessment.published_at < dt.datetime(filters.year + 1, 1, 1))
-    else:
-        query = query.where(PublishedProfile.current_until == CURRENT_FOREVER)
-    return _groups(query.where(Assessment.status == PUBLISHED), filters, PublishedProfile)
+        # Implied by the years; it lets the list of reports start reading its index at that year.
+        query = query.where(Assessment.published_at < dt.datetime(filters.year + 1, 1, 1))
+    return _current(query.where(Assessment.status == PUBLISHED), filters, PublishedProfile)
 
 
 def published(filters: Filters, limit: int = 50) -> tuple[list[tuple[Assessment, PublishedProfile]], int]:
@@ -171,10 +169,9 @@ def trends(filters: Filters, by: str = "") -> dict[tuple[str, str, int], tuple[f
         .where(PortfolioFigure.kind == "level")
         .group_by(column, PortfolioFigure.item, PortfolioFigure.current_from)
     )
-    region_of = {country: region for region in REGIONS for country in countries_in(region)}
     sums: dict[tuple[str, str, int], list] = {}
     for g, section, year, n, total in db.session.execute(_groups(query, filters, PortfolioFigure)):
-        key = (region_of.get(g, "") if by == "region" else g or "", section, int(year))
+        key = ((region_of(g) or "") if by == "region" else g or "", section, int(year))
         if by and not key[0]:
             continue
         cell = sums.setdefault(key, [0, 0.0])

@@ -67,12 +67,6 @@ def _trend_by() -> str:
     return by if by in TREND_GROUPS else ""
 
 
-def _resource_title(resource_id: str, lang: str) -> str:
-    """A stored resource id may name a resource since removed from the catalogue."""
-    resource = catalogue().find_resource(resource_id)
-    return tr(resource.title, lang) if resource is not None else resource_id
-
-
 def _trends(filters) -> dict:
     """Mean level per section by year (all agencies in the filter, for the chart; and by the
     chosen group, for the table), and topics' levels before and after training."""
@@ -133,11 +127,12 @@ def work_plan():
     from reports.catalogue import AUDIENCE_LABELS
 
     audiences = {key: tr(label, lang) for key, label in AUDIENCE_LABELS.items()}
+    # A stored resource id may name a resource since removed from the catalogue: shown as its id.
     titles = {r.id: tr(r.title, lang) for r in catalogue().resources}
     yes, no = _("yes"), _("no")
     rows = [
         [name, country, labels["agency_type"].get(agency_type, agency_type), Assessment.reference_for(aid),
-         titles.get(resource_id) or _resource_title(resource_id, lang),
+         titles.get(resource_id, resource_id),
          labels["part"][f"{resource_id}/{part_id}"],
          priority, "; ".join(audiences[x] for x in who.split(",") if x in audiences), yes if adjusted else no]
         for name, country, agency_type, aid, resource_id, part_id, priority, who, adjusted
