@@ -105,3 +105,14 @@ def people(app):
 @pytest.fixture
 def browser(app):
     return Browser(app.test_client())
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server on a free loopback port, and the app sending to it."""
+    from tests.mailsink import SmtpSink
+
+    sink = SmtpSink().start()
+    app.config.update(sink.config())
+    yield sink
+    sink.stop()

@@ -75,6 +75,15 @@ MATRIX = {
     "national.xlsx": [("GET", "/national/{national}.xlsx", staff(200, official=404, donor=404) | {"anon": 404})],
     "national.publish": [("POST", "/national/{national}/publish", staff(302))],
     "wizard.resume": [("GET", "/resume?link=/a/{token}/", everyone(302))],
+    # E-mail: the private link is the right to have it mailed, or to stop the mail; anyone may ask
+    # for lost links (the answer is the same whoever asks); replies need an open question.
+    "mail.email_link": [("GET", "/a/{draft_token}/email-link", everyone(200)), ("POST", "/a/{draft_token}/email-link", everyone(400)),
+                        ("GET", "/a/unknown-token-xxxxxxxxxxxxxxx/email-link", everyone(404))],
+    "mail.forget_address": [("POST", "/a/{draft_token}/forget-address", everyone(302)),
+                            ("POST", "/a/unknown-token-xxxxxxxxxxxxxxx/forget-address", everyone(404))],
+    "mail.lost_link": [("GET", "/lost-link", everyone(200)), ("POST", "/lost-link", everyone(400))],
+    "wizard.reply": [("POST", "/a/{token}/reply/not-a-question", everyone(302)),
+                     ("POST", "/a/unknown-token-xxxxxxxxxxxxxxx/reply/x", everyone(404))],
     "wizard.overview": [("GET", "/a/{token}/", everyone(200)), ("GET", "/a/unknown-token-xxxxxxxxxxxxxxx/", everyone(404))],
     "wizard.section": [("GET", "/a/{draft_token}/section/profile", everyone(200)), ("GET", "/a/{token}/section/profile", everyone(302)),
                        ("POST", "/a/{token}/section/profile", everyone(409))],

@@ -3,7 +3,7 @@
 `core/` holds what every feature shares (configuration, database and models, the assessment
 store, the report builder, roles, i18n, security and error pages). Each feature is a package
 with its blueprint and the services only it uses: `wizard/`, `review/`, `portfolio/`,
-`accounts/`, `admin/`, `agencies/`, `national/` and `offline/`.
+`accounts/`, `admin/`, `agencies/`, `mail/`, `national/` and `offline/`.
 """
 
 from __future__ import annotations
@@ -46,9 +46,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     _template_helpers(app)
 
-    from webapp import accounts, admin, agencies, national, offline, portfolio, review, wizard
+    from webapp import accounts, admin, agencies, mail, national, offline, portfolio, review, wizard
 
-    for feature in (accounts, admin, agencies, national, offline, review, portfolio, wizard):
+    for feature in (accounts, admin, agencies, mail, national, offline, review, portfolio, wizard):
         feature.init_app(app)
     return app
 

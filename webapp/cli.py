@@ -405,6 +405,28 @@ def portfolio_refresh() -> None:
     click.echo(f"Portfolio figures recounted for {agencies} agencies.")
 
 
+@main.command("send-reminders")
+def send_reminders() -> None:
+    """E-mail one reminder for each draft whose official kept an address and has not saved for
+    14 days. For cron; running it twice, even at once, sends each reminder once. Links use
+    TNA_BASE_URL."""
+    from webapp import create_app
+    from webapp.mail import service as mail
+
+    app = create_app()
+    if not app.config["TNA_BASE_URL"]:
+        app.config["TNA_BASE_URL"] = "http://127.0.0.1:5000"
+        click.echo(f"TNA_BASE_URL is not set: the links in the reminders point at {app.config['TNA_BASE_URL']}.", err=True)
+    # Links are built on TNA_BASE_URL; the request only has to be one this site would answer.
+    host = (app.config["TRUSTED_HOSTS"] or ["localhost"])[0]
+    with app.test_request_context("/", base_url=f"http://{host}/"):
+        counts = mail.send_reminders()
+    click.echo(f"Reminders: {counts[mail.SENT]} sent, {counts[mail.LOGGED]} written to the mail log "
+               f"(no mail server), {counts[mail.LIMITED]} over the limit, {counts[mail.FAILED]} failed.")
+    if counts[mail.FAILED]:
+        raise SystemExit(1)
+
+
 def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 

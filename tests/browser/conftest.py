@@ -40,7 +40,13 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
+def live_config():
+    """Settings of the served app; a test module overrides this fixture to change them."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory, live_config):
     """The real app, served by a threaded WSGI server on 127.0.0.1, with its own SQLite file."""
     from flask_migrate import upgrade
     from werkzeug.serving import make_server
@@ -50,7 +56,8 @@ def live_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("live")
     previous = os.environ.get("TNA_INSTANCE")
     os.environ["TNA_INSTANCE"] = str(tmp)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'live.sqlite3'}", "SECRET_KEY": "browser-tests"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'live.sqlite3'}", "SECRET_KEY": "browser-tests"}
+                     | live_config)
     with app.app_context():
         upgrade()
         from webapp.accounts import service as accounts

@@ -127,8 +127,12 @@ def _dummy_hash() -> str:
 
 def start_session(user: User) -> None:
     """A fresh session at sign-in: nothing from before it is kept."""
+    from webapp.core.i18n import current_language
+
     session.clear()
     user.session_token = new_session_token()
+    # E-mails reach the person in the language they last used here.
+    user.language = current_language()
     db.session.commit()
     login_user(user)
 
@@ -142,11 +146,12 @@ def end_session() -> None:
     session.clear()
 
 
-def create_user(email: str, name: str, role: str, password: str | None = None, agency_id: str | None = None) -> User:
+def create_user(email: str, name: str, role: str, password: str | None = None, agency_id: str | None = None,
+                language: str = "en") -> User:
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
     user = User(email=email.strip().lower(), name=name.strip(), role=role, agency_id=agency_id,
-                password_hash=hash_password(password) if password else None)
+                password_hash=hash_password(password) if password else None, language=language)
     db.session.add(user)
     db.session.commit()
     return user

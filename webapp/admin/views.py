@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, render_template, request, url_for
+from flask import Blueprint, flash, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,11 +10,15 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Length
+
+from reports.i18n import LANGUAGES, language_name
 
 from webapp.accounts import service as accounts
 from webapp.core.db import db
+from webapp.core.i18n import current_language
 from webapp.core.models import Agency, User
+from webapp.mail import service as mail
 from webapp.core.roles import ROLES, permission_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -26,8 +30,10 @@ class InviteForm(FlaskForm):
         csrf = False
 
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the person's name")), Length(max=200)])
-    email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter an email address")), Email(_l("Enter an email address like name@example.org")), Length(max=254)])
+    email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter an email address")), mail.address_field])
     role = SelectField(_l("Role"), choices=[SelectChoice(name, role.label) for name, role in ROLES.items()])
+    language = SelectField(_l("Language of the invitation and of later e-mails"),
+                           choices=[SelectChoice(code, language_name(code)) for code in LANGUAGES], default=current_language)
     agency = SelectField(_l("Agency (for officials)"), choices=[], validate_choice=True)
 
 
@@ -43,9 +49,16 @@ def users():
             form.email.errors.append(_("There is already an account with this email address."))
         else:
             user = accounts.create_user(form.email.data, form.name.data, form.role.data,
-                                        agency_id=form.agency.data or None)
+                                        agency_id=form.agency.data or None, language=form.language.data)
             token = accounts.invite(user, current_user)
-            link = url_for("auth.invitation", token=token, _external=True)
-            flash(_("Invitation created. Send this link to %(name)s; it works once, for 7 days.", name=user.name), "success")
+            link = mail.external("auth.invitation", token=token)
+            outcome = mail.send_invitation(user, token, current_user, accounts.INVITATION_DAYS)
+            if outcome.state == mail.SENT:
+                flash(_("Invitation sent to %(address)s by e-mail. The link below is the one in the e-mail; it works once, "
+                        "for %(days)s days.", address=user.email, days=accounts.INVITATION_DAYS), "success")
+            else:
+                flash(*mail.notice(outcome, ""))
+                flash(_("Invitation created. Send this link to %(name)s yourself; it works once, for %(days)s days.",
+                        name=user.name, days=accounts.INVITATION_DAYS), "success")
     people = db.session.scalars(select(User).order_by(User.created_at)).all()
     return render_template("admin/users.html", form=form, people=people, link=link, roles=ROLES)

@@ -40,9 +40,33 @@ def _database_url() -> str:
     return f"sqlite:///{INSTANCE / 'tna.sqlite3'}"
 
 
+def _mail() -> dict:
+    """Mail over SMTP when MAIL_SERVER is set; without it, each message is written to MAIL_LOG
+    (and a line to the application log), and the page says that nothing was sent."""
+    env = os.environ.get
+    use_ssl = env("MAIL_USE_SSL") == "1"
+    use_tls = env("MAIL_USE_TLS", "0" if use_ssl else "1") == "1" and not use_ssl
+    return {
+        "MAIL_SERVER": env("MAIL_SERVER", ""),
+        "MAIL_PORT": int(env("MAIL_PORT") or (465 if use_ssl else 587 if use_tls else 25)),
+        "MAIL_USE_TLS": use_tls,  # STARTTLS
+        "MAIL_USE_SSL": use_ssl,
+        "MAIL_USERNAME": env("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": env("MAIL_FROM", "Training needs assessment <no-reply@localhost>"),
+        "MAIL_TIMEOUT": int(env("MAIL_TIMEOUT") or 10),
+        "MAIL_LOG": env("MAIL_LOG") or str(Path(env("TNA_INSTANCE") or INSTANCE) / "mail.log"),
+        # How many messages may go to one address, and about one assessment or invitation.
+        "TNA_MAIL_PER_ADDRESS": env("MAIL_LIMIT_ADDRESS", "5 per hour;20 per day"),
+        "TNA_MAIL_PER_LINK": env("MAIL_LIMIT_LINK", "10 per hour;40 per day"),
+        # The site's address as people reach it, for the links in messages sent from cron.
+        "TNA_BASE_URL": env("TNA_BASE_URL", ""),
+    }
+
+
 def from_environment() -> dict:
     database_url = _database_url()
-    return {
+    return _mail() | {
         "SECRET_KEY": _secret_key(),
         "SQLALCHEMY_DATABASE_URI": database_url,
         # A server connection can drop (a restart, a failover): test it before use. A SQLite

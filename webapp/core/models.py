@@ -175,6 +175,9 @@ class User(db.Model):
     # Part of the login cookie; changing it signs the user out everywhere.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     active: Mapped[bool] = mapped_column(default=True)
+    # The language of the e-mails the person gets: the one chosen for the invitation, then the
+    # page language at each sign-in.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     agency: Mapped[Agency | None] = relationship()
@@ -240,9 +243,28 @@ class Comment(db.Model):
     question_id: Mapped[str | None] = mapped_column(String(80))
     text: Mapped[str] = mapped_column(FreeText(4000))
     clarification: Mapped[bool] = mapped_column(default=False)
+    # The official's reply to a clarification request is a comment on it (author empty when the
+    # official works with the private link alone).
+    reply_to_id: Mapped[str | None] = mapped_column(
+        ForeignKey("review_comment.id", ondelete="CASCADE", name="fk_review_comment_reply_to"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     author: Mapped[User | None] = relationship()
+
+
+class Contact(db.Model):
+    """An address the official asked us to keep for one assessment ("remind me"): one reminder
+    after 14 days without a save, and news of the reviewer's questions and of publication.
+    Without that choice an address typed to receive the link is used once and not stored."""
+
+    __tablename__ = "assessment_contact"
+
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # When the last reminder went; a save after it makes the next one possible.
+    reminded_at: Mapped[dt.datetime | None] = mapped_column()
 
 
 class Adjustment(db.Model):

@@ -188,14 +188,43 @@ def confidential_ids(assessment: Assessment) -> set[str]:
     return {qid for qid, row in assessment.answer_rows().items() if row.confidential}
 
 
-def clarifications(assessment: Assessment, section_id: str) -> list[Comment]:
-    """Questions a reviewer sent back about this page, while the official can still answer."""
+def clarifications(assessment: Assessment, section_id: str | None) -> list[Comment]:
+    """Questions a reviewer sent back about this page (None: about the whole assessment), while
+    the official can still answer."""
     if assessment.status != CLARIFICATION:
         return []
     return list(db.session.scalars(
         select(Comment).where(Comment.assessment_id == assessment.id, Comment.clarification.is_(True),
-                              Comment.section_id == section_id).order_by(Comment.created_at)
+                              Comment.section_id == section_id if section_id else Comment.section_id.is_(None))
+        .order_by(Comment.created_at)
     ))
+
+
+def replies(assessment: Assessment) -> dict[str, list[Comment]]:
+    """The official's replies, by the question they answer, oldest first."""
+    found: dict[str, list[Comment]] = {}
+    for reply in db.session.scalars(select(Comment).where(Comment.assessment_id == assessment.id,
+                                                          Comment.reply_to_id.is_not(None)).order_by(Comment.created_at)):
+        found.setdefault(reply.reply_to_id, []).append(reply)
+    return found
+
+
+def open_question(assessment: Assessment, comment_id: str) -> Comment | None:
+    """A reviewer's question to the official that can be replied to now."""
+    if assessment.status != CLARIFICATION or not comment_id or len(comment_id) > 36:
+        return None
+    return db.session.scalar(select(Comment).where(Comment.id == comment_id, Comment.assessment_id == assessment.id,
+                                                   Comment.clarification.is_(True)))
+
+
+def add_reply(assessment: Assessment, question: Comment, text: str) -> Comment:
+    reply = Comment(assessment_id=assessment.id, author_id=_actor_id(), text=text, section_id=question.section_id,
+                    question_id=question.question_id, reply_to_id=question.id)
+    db.session.add(reply)
+    db.session.add(AuditEvent(assessment_id=assessment.id, actor_id=_actor_id(), action="reply",
+                              after={"text": text, "section": question.section_id, "question": question.question_id}))
+    db.session.commit()
+    return reply
 
 
 Conflicts = dict[str, tuple[Any, Any]]

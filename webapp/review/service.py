@@ -55,7 +55,7 @@ def queue(filters: dict[str, str], sort: str) -> list[tuple[Assessment, Agency |
     return list(db.session.execute(query.order_by(*order)).all())
 
 
-def add_comment(assessment: Assessment, author: User, text: str, section_id: str | None, question_id: str | None, clarification: bool) -> None:
+def add_comment(assessment: Assessment, author: User, text: str, section_id: str | None, question_id: str | None, clarification: bool) -> Comment:
     comment = Comment(assessment_id=assessment.id, author_id=author.id, text=text, section_id=section_id,
                       question_id=question_id, clarification=clarification)
     db.session.add(comment)
@@ -67,6 +67,7 @@ def add_comment(assessment: Assessment, author: User, text: str, section_id: str
     else:
         audit(assessment, author, "comment", None, after)
     db.session.commit()
+    return comment
 
 
 def adjust(assessment: Assessment, author: User, resource_id: str, part_id: str, action: str, priority: str | None, reason: str) -> None:

@@ -20,6 +20,7 @@ from webapp.core.models import Assessment
 from webapp.core.reports import report_for
 from webapp.core.roles import permission_required
 from webapp.core.status import CLARIFICATION, FILTER_LABELS, PUBLISHED, REVIEWED
+from webapp.mail import service as mail
 from webapp.review import service as review
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -100,8 +101,18 @@ def comment(assessment_id: UUID):
         if clarification and assessment.status == PUBLISHED:
             flash(_("A published assessment cannot be sent back."), "error")
         else:
-            review.add_comment(assessment, current_user, text, section_id, question_id, clarification)
-            flash(_("Clarification asked: the assessment is back with the official.") if clarification else _("Comment saved."), "success")
+            saved = review.add_comment(assessment, current_user, text, section_id, question_id, clarification)
+            if not clarification:
+                flash(_("Comment saved."), "success")
+            else:
+                flash(_("Clarification asked: the assessment is back with the official."), "success")
+                section = questionnaire().section(section_id) if section_id else None
+                outcome = mail.tell_clarification(assessment, saved, current_user, section.title if section else None)
+                if outcome.nobody:
+                    flash(_("No one was told by e-mail: the agency has no official with an account, and no address "
+                            "was kept for this assessment. Tell the official another way."), "warning")
+                else:
+                    flash(*mail.notice(outcome, _("The official was told by e-mail.")))
     return redirect(url_for("review.show", assessment_id=assessment.id))
 
 
@@ -156,4 +167,7 @@ def publish(assessment_id: UUID):
     else:
         review.publish(assessment, current_user, questionnaire(), catalogue())
         flash(_("Published. Donors can now read the report."), "success")
+        outcome = mail.tell_published(assessment, current_user)
+        if not outcome.nobody:
+            flash(*mail.notice(outcome, _("The agency's officials were told by e-mail.")))
     return redirect(url_for("review.show", assessment_id=assessment.id))

@@ -15,6 +15,8 @@ from webapp.core.errors import render_error
 from webapp.core.links import assessment_or_404
 from webapp.core.i18n import Translator, current_language
 from webapp.core.roles import can
+from webapp.core.status import CLARIFICATION
+from webapp.mail import service as mail
 from webapp.wizard.pages import (
     STATUS_LABELS,
     applicable_section,
@@ -87,6 +89,7 @@ def overview(token: str):
     assessment, _answers, all_steps = _progress(token)
     return render_template(
         "wizard/overview.html", assessment=assessment, steps=all_steps, labels=STATUS_LABELS,
+        questions_from_reviewer=store.clarifications(assessment, None), replies=store.replies(assessment),
         remaining=incomplete(all_steps),
     )
 
@@ -128,7 +131,7 @@ def section(token: str, section_id: str):
     return render_template(
         "wizard/section.html", assessment=assessment, step=step, page=page, before=before,
         after=after, total=len(all_steps) - 1, return_to_check=return_to_check,
-        questions_from_reviewer=store.clarifications(assessment, section_id),
+        questions_from_reviewer=store.clarifications(assessment, section_id), replies=store.replies(assessment),
         follow_ups=follow_ups(step.section, page.visible, answers),
         confidential_ids=set(request.form.getlist("confidential")) if request.method == "POST" else store.confidential_ids(assessment),
         carried_ids=store.carried_ids(assessment), previous=_previous(assessment),
@@ -176,5 +179,40 @@ def submit(token: str):
         # Carried-over answers nobody confirmed: ask once, then submit as they are.
         if unconfirmed(all_steps, answers, store.carried_ids(assessment)) and not request.form.get("confirm_carried"):
             return _check_page(assessment, answers, all_steps, show_errors=False, ask_to_confirm=True)
+        asked = assessment.status == CLARIFICATION
         store.submit(assessment)
+        if asked:
+            outcome = mail.tell_resubmitted(assessment, current_user if current_user.is_authenticated else None)
+            if not outcome.nobody:
+                flash(*mail.notice(outcome, _("The reviewer who asked was told by e-mail.")))
     return redirect(url_for("report.show", token=token))
+
+
+REPLY_LIMIT = 4000
+
+
+@bp.post("/a/<token>/reply/<comment_id>")
+def reply(token: str, comment_id: str):
+    """The official's reply to a reviewer's question; the reviewer is told by e-mail."""
+    assessment = assessment_or_404(token)
+    question = store.open_question(assessment, comment_id)
+    if question is None:
+        flash(_("This question can no longer be answered here: the assessment was sent back to the reviewer."), "error")
+        return redirect(url_for("wizard.overview", token=token))
+    back = (url_for("wizard.section", token=token, section_id=question.section_id) if question.section_id
+            else url_for("wizard.overview", token=token)) + f"#reply-{question.id}"
+    text = (request.form.get("text") or "").strip()
+    if not text:
+        flash(_("Write your reply first."), "error")
+        return redirect(back)
+    if len(text) > REPLY_LIMIT:
+        flash(_("Keep this to %(limit)s characters or fewer.", limit=REPLY_LIMIT), "error")
+        return redirect(back)
+    store.add_reply(assessment, question, text)
+    section = questionnaire().section(question.section_id) if question.section_id else None
+    outcome = mail.tell_reply(assessment, question, current_user if current_user.is_authenticated else None,
+                              section.title if section else None)
+    flash(_("Your reply is saved for the reviewer."), "success")
+    if not outcome.nobody:
+        flash(*mail.notice(outcome, _("The reviewer was told by e-mail.")))
+    return redirect(back)
