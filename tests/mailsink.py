@@ -57,6 +57,11 @@ class SmtpSink:
     def stop(self) -> None:
         self._controller.stop()
 
+    def restart(self) -> None:
+        """Start again on the same port after stop(), keeping the messages received."""
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
     def to(self, address: str) -> list[Received]:
         with self._lock:
             return [m for m in self.messages if address in m.to]

@@ -309,6 +309,12 @@ def test_a_stopped_mail_server_loses_nothing_and_the_page_says_so(app, smtp, peo
     official = sign_in(app, people["official"][0])
     token = submitted_assessment(app, questionnaire, browser=official)
     aid = assessment_id(app, token)
+    from webapp.core.db import db
+    from webapp.core.models import Contact
+
+    with app.app_context():  # two people to tell: the official's account and a kept address
+        db.session.add(Contact(assessment_id=aid, email="kept@example.org", language="en"))
+        db.session.commit()
     smtp.stop()
     ta = sign_in(app, people["ta"][0])
     ta.get(f"/review/{aid}")
@@ -316,8 +322,10 @@ def test_a_stopped_mail_server_loses_nothing_and_the_page_says_so(app, smtp, peo
     page = ta.get(f"/review/{aid}").get_data(as_text=True)
     assert "The e-mail could not be sent: the mail server did not answer or refused it. Nothing is lost." in _flash(page)
     assert "Please say more." in page
-    [(action, after)] = _events(app, aid, "mail not sent")
-    assert after["kind"] == "clarification" and after["reason"].startswith("ConnectionRefusedError")
+    # Both are in the audit trail as not sent; the second was not tried once the server had not answered.
+    events = _events(app, aid, "mail not sent")
+    assert [(after["kind"], after["to"]) for _, after in events] == [("clarification", "o…@x.test"), ("clarification", "k…@example.org")]
+    assert all(after["reason"].startswith("ConnectionRefusedError") for _, after in events)
 
     # The official's link mail, with "remind me": the address is kept, the page says the mail did not go.
     browser = Browser(app.test_client())
@@ -325,8 +333,7 @@ def test_a_stopped_mail_server_loses_nothing_and_the_page_says_so(app, smtp, peo
     response = _email_link(browser, draft, "later@example.org", remind=True)
     assert "could not be sent" in _flash(browser.get(response.headers["Location"]).get_data(as_text=True))
     assert _contact(app, assessment_id(app, draft)) == ("later@example.org", "en")
-    smtp.__init__()  # a fresh server for the fixture to stop
-    smtp.start()
+    smtp.restart()  # for the fixture to stop
 
 
 def test_with_no_mail_server_the_message_goes_to_the_mail_log(app, tmp_path):
@@ -356,3 +363,40 @@ def test_mail_is_limited_per_address_and_per_link(app, smtp):
     assert "or about this assessment" in _flash(browser.get(response.headers["Location"]).get_data(as_text=True))
     assert smtp.to("one-more@example.org") == []
     assert len(smtp.messages) == 9
+
+
+def test_two_runs_at_once_send_each_reminder_once(app, smtp, monkeypatch):
+    from webapp.core.models import utcnow
+    from webapp.mail import service
+
+    browser = Browser(app.test_client())
+    token = start(browser)
+    aid = assessment_id(app, token)
+    _email_link(browser, token, "twice@example.org", remind=True)
+    _last_save(app, aid, dt.datetime.now(dt.UTC) - dt.timedelta(days=20))
+    with app.test_request_context("/"):
+        now = utcnow()
+        stale = service.due_reminders(now)  # what a second run read before the first one claimed it
+        assert [d.email for d in stale] == ["twice@example.org"]
+        assert service.send_reminders(now)[service.SENT] == 1
+        monkeypatch.setattr(service, "due_reminders", lambda _now: stale)
+        assert service.send_reminders(now)[service.SENT] == 0
+    assert len(smtp.to("twice@example.org")) == 2  # the link, then one reminder
+
+
+def test_a_reminder_that_could_not_go_is_tried_again_by_the_next_run(app, smtp):
+    browser = Browser(app.test_client())
+    token = start(browser)
+    aid = assessment_id(app, token)
+    _email_link(browser, token, "retry@example.org", remind=True)
+    _last_save(app, aid, dt.datetime.now(dt.UTC) - dt.timedelta(days=20))
+    smtp.stop()
+    from webapp.cli import main
+
+    failed = CliRunner(env={"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "MAIL_SERVER": "127.0.0.1",
+                            "MAIL_PORT": str(smtp.port), "MAIL_USE_TLS": "0"}).invoke(main, ["send-reminders"])
+    assert failed.exit_code == 1 and "1 failed" in failed.output
+    assert _contact(app, aid) == ("retry@example.org", "en")
+    smtp.restart()
+    assert "1 sent" in _reminders(app)
+    assert [m.subject for m in smtp.to("retry@example.org")][1:] == ["Your assessment is waiting for you"]

@@ -20,7 +20,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_mailman import EmailMessage
 from limits import parse_many
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from reports.i18n import LANGUAGES
 from webapp.core.db import db
@@ -348,7 +348,19 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def due_reminders(now: dt.datetime) -> list[tuple[Assessment, Contact, dt.datetime]]:
+@dataclass(frozen=True)
+class Due:
+    """A reminder to send, as read: the kept address's last reminder is the value the claim
+    expects to find unchanged."""
+
+    assessment: Assessment
+    email: str
+    language: str
+    saved: dt.datetime
+    reminded_at: dt.datetime | None
+
+
+def due_reminders(now: dt.datetime) -> list[Due]:
     """Drafts with a kept address, no save for REMIND_AFTER, and no reminder since their last
     save. A submitted assessment is never reminded of."""
     last_save = (select(Answer.assessment_id, func.max(Answer.updated_at).label("at"))
@@ -366,34 +378,33 @@ def due_reminders(now: dt.datetime) -> list[tuple[Assessment, Contact, dt.dateti
             continue
         if contact.reminded_at is not None and _aware(contact.reminded_at) >= saved:
             continue
-        due.append((assessment, contact, saved))
+        due.append(Due(assessment, contact.email, contact.language, saved, contact.reminded_at))
     return due
 
 
 def send_reminders(now: dt.datetime | None = None) -> dict[str, int]:
     """One reminder per draft that waits. Safe to run twice, even at once: a reminder is
-    claimed in the database before it is sent, and released if it could not go."""
-    from sqlalchemy import update
-
+    claimed in the database (its last reminder still the one read) before it is sent, and
+    released if it could not go."""
     now = now or utcnow()
     counts = {SENT: 0, LOGGED: 0, LIMITED: 0, FAILED: 0}
-    for assessment, contact, saved in due_reminders(now):
-        before = contact.reminded_at
-        condition = Contact.reminded_at.is_(None) if before is None else Contact.reminded_at == before
+    for due in due_reminders(now):
+        assessment = due.assessment
+        unchanged = Contact.reminded_at.is_(None) if due.reminded_at is None else Contact.reminded_at == due.reminded_at
         claimed = db.session.execute(
-            update(Contact).where(Contact.assessment_id == contact.assessment_id, condition)
+            update(Contact).where(Contact.assessment_id == assessment.id, unchanged)
             .values(reminded_at=now).execution_options(synchronize_session=False)
         ).rowcount
         db.session.commit()
         if claimed != 1:
             continue  # another run took it
-        context = dict(_assessment_context(assessment), saved=saved.date(), days=REMIND_AFTER.days)
-        outcome = send("reminder", [Recipient(contact.email, _language(contact.language))], context,
+        context = dict(_assessment_context(assessment), saved=due.saved.date(), days=REMIND_AFTER.days)
+        outcome = send("reminder", [Recipient(due.email, _language(due.language))], context,
                        link_key=assessment.id, assessment=assessment)
         result = outcome.state or FAILED
         counts[result] += 1
         if result in (FAILED, LIMITED):
-            db.session.execute(update(Contact).where(Contact.assessment_id == contact.assessment_id)
-                               .values(reminded_at=before).execution_options(synchronize_session=False))
+            db.session.execute(update(Contact).where(Contact.assessment_id == assessment.id)
+                               .values(reminded_at=due.reminded_at).execution_options(synchronize_session=False))
             db.session.commit()
     return counts
