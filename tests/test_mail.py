@@ -161,6 +161,13 @@ def test_the_lost_link_page_answers_the_same_for_a_known_and_an_unknown_address(
     # An official's account gets the links of the agency's assessments (none yet: no message).
     assert smtp.to(people["official"][0]) == []
     assert len(smtp.messages) == before + 1
+    # The counts behind the limits do not keep the addresses.
+    from webapp.core.db import db
+    from webapp.core.models import RateLimitCounter
+
+    with app.app_context():
+        keys = db.session.scalars(select(RateLimitCounter.key)).all()
+    assert keys and not any("@" in key or "example" in key for key in keys)
 
 
 def _last_save(app, aid, when):
@@ -400,3 +407,15 @@ def test_a_reminder_that_could_not_go_is_tried_again_by_the_next_run(app, smtp):
     smtp.restart()
     assert "1 sent" in _reminders(app)
     assert [m.subject for m in smtp.to("retry@example.org")][1:] == ["Your assessment is waiting for you"]
+
+
+def test_an_officials_account_gets_the_links_of_the_agencys_assessments(app, smtp, people):
+    official = sign_in(app, people["official"][0])
+    ours = start(official)
+    theirs = start(sign_in(app, people["other_official"][0]))
+    visitor = Browser(app.test_client())
+    visitor.get("/lost-link")
+    visitor.post("/lost-link", {"email": people["official"][0].upper()}, status=302)
+    [message] = smtp.to(people["official"][0])
+    assert message.links == [f"http://localhost/a/{ours}/"]
+    assert theirs not in message.text

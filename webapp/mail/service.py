@@ -146,9 +146,14 @@ def send(kind: str, recipients: Iterable[Recipient], context: dict[str, Any], *,
     return outcome
 
 
+def _digest(address: str) -> str:
+    """How the counts name an address: they must not keep the address itself."""
+    return hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
 def _within_limits(address: str, link_key: str) -> bool:
     limiter = current_app.extensions["tna.throttle"]
-    address_key = hashlib.sha256(address.encode()).hexdigest()[:32]
+    address_key = _digest(address)
     checks = [(limit, "mail-address", address_key) for limit in parse_many(current_app.config["TNA_MAIL_PER_ADDRESS"])]
     checks += [(limit, "mail-link", link_key) for limit in parse_many(current_app.config["TNA_MAIL_PER_LINK"])]
     return all([limiter.hit(limit, name, key) for limit, name, key in checks])
@@ -300,7 +305,7 @@ def send_links(address: str, language: str) -> Outcome:
     user = db.session.scalar(select(User).where(User.email == address))
     language = _language(user.language if user else language)
     items = [dict(_assessment_context(a), status=a.status, created=a.created_at.date()) for a in found]
-    return send("links", [Recipient(address, language)], {"items": items}, link_key=f"links:{address}",
+    return send("links", [Recipient(address, language)], {"items": items}, link_key="links:" + _digest(address),
                 assessment=found[0] if len(found) == 1 else None)
 
 
