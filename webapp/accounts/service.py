@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.core.db import db
-from webapp.core.models import Invitation, User, new_session_token, utcnow
+from webapp.core.models import Invitation, User, aware, new_session_token, utcnow
 from webapp.core.roles import ROLES
 
 MIN_PASSWORD = 12
@@ -179,7 +179,7 @@ def open_invitation(token: str) -> Invitation | None:
     invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _token_hash(token)))
     if invitation is None or invitation.accepted_at is not None:
         return None
-    if _aware(invitation.expires_at) < utcnow():
+    if aware(invitation.expires_at) < utcnow():
         return None
     return invitation
 
@@ -201,7 +201,3 @@ def accept_invitation(invitation: Invitation, password: str) -> User | None:
     user.password_hash = password_hash
     db.session.commit()
     return user
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

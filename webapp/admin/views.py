@@ -18,8 +18,8 @@ from webapp.accounts import service as accounts
 from webapp.core.db import db
 from webapp.core.i18n import current_language
 from webapp.core.models import Agency, User
-from webapp.mail import service as mail
 from webapp.core.roles import ROLES, permission_required
+from webapp.mail import service as mail
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -22,6 +22,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def aware(value: dt.datetime) -> dt.datetime:
+    """A stored time as UTC: SQLite gives back the naive time that was written."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
 class FreeText(TypeDecorator[str]):
     """Text that people type (names, notes, reasons, comments), cleaned on its way into the
     database whichever way it came: a form, a workbook, the command line. Bidirectional

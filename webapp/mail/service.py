@@ -17,6 +17,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template, request, url_for
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_mailman import EmailMessage
 from limits import parse_many
@@ -24,16 +25,13 @@ from sqlalchemy import delete, func, select, update
 
 from reports.i18n import LANGUAGES
 from webapp.core.db import db
-from webapp.core.models import Answer, Assessment, AuditEvent, Comment, Contact, User, utcnow
+from webapp.core.models import Answer, Assessment, AuditEvent, Comment, Contact, User, aware, utcnow
 from webapp.core.status import DRAFT
 
 SENT, LOGGED, LIMITED, FAILED = "sent", "logged", "limited", "failed"
 # The worst outcome of a batch is the one the page reports.
 _SEVERITY = (SENT, LOGGED, LIMITED, FAILED)
 REMIND_AFTER = dt.timedelta(days=14)
-# Errors that say the server could not be reached at all (as opposed to one message refused).
-_UNREACHABLE = ("ConnectionRefusedError", "TimeoutError", "socket.timeout", "OSError", "SMTPServerDisconnected",
-                "SMTPConnectError", "gaierror", "ConnectionResetError")
 MAX_LINKS = 20
 
 SUBJECTS = {
@@ -98,7 +96,7 @@ def address_field(form: Any, field: Any) -> None:
 
 def masked(address: str) -> str:
     """How the audit trail and the pages name an address: "o…@example.org"."""
-    local, _, domain = address.partition("@")
+    local, _sep, domain = address.partition("@")
     return f"{local[:1]}…@{domain}"
 
 
@@ -133,8 +131,8 @@ def send(kind: str, recipients: Iterable[Recipient], context: dict[str, Any], *,
             # action waits for one timeout at most.
             result, reason = FAILED, unreachable
         else:
-            result, reason = _deliver(kind, recipient, context)
-            if result == FAILED and reason and reason.split(":")[0] in _UNREACHABLE:
+            result, reason, down = _deliver(kind, recipient, context)
+            if down:
                 unreachable = reason
         outcome.results.append(result)
         after = {"kind": kind, "to": masked(recipient.address), "language": recipient.language}
@@ -169,14 +167,23 @@ def _message(kind: str, recipient: Recipient, context: dict[str, Any]) -> EmailM
     )
 
 
-def _deliver(kind: str, recipient: Recipient, context: dict[str, Any]) -> tuple[str, str | None]:
+def _server_down(error: Exception) -> bool:
+    """The server could not be reached or dropped the connection, as opposed to one message
+    refused (every SMTP error is an OSError too)."""
+    if isinstance(error, smtplib.SMTPException):
+        return isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError)
+    return isinstance(error, OSError)
+
+
+def _deliver(kind: str, recipient: Recipient, context: dict[str, Any]) -> tuple[str, str | None, bool]:
+    """(result, why it did not go, whether the server is down)."""
     from webapp.mail import mail
 
     try:
         message = _message(kind, recipient, context)
         if not configured():
             _write_to_log(message)
-            return LOGGED, "no mail server is set up: written to the mail log"
+            return LOGGED, "no mail server is set up: written to the mail log", False
         config = current_app.config
         connection = mail.get_connection(
             backend="smtp", host=config["MAIL_SERVER"], port=config["MAIL_PORT"], username=config.get("MAIL_USERNAME"),
@@ -185,10 +192,10 @@ def _deliver(kind: str, recipient: Recipient, context: dict[str, Any]) -> tuple[
         )
         message.connection = connection
         message.send()
-    except (smtplib.SMTPException, OSError, ValueError) as error:
+    except (OSError, ValueError) as error:  # smtplib's errors are OSErrors; a bad header is a ValueError
         current_app.logger.warning("Mail (%s) to %s not sent: %s", kind, masked(recipient.address), error)
-        return FAILED, f"{type(error).__name__}: {str(error)[:200]}"
-    return SENT, None
+        return FAILED, f"{type(error).__name__}: {str(error)[:200]}", _server_down(error)
+    return SENT, None, False
 
 
 def _write_to_log(message: EmailMessage) -> None:
@@ -204,8 +211,6 @@ def _write_to_log(message: EmailMessage) -> None:
 
 def notice(outcome: Outcome, sent: str) -> tuple[str, str]:
     """(message, flash category) that tells the person what became of the mail."""
-    from flask_babel import gettext as _
-
     if outcome.state == FAILED:
         return _("The e-mail could not be sent: the mail server did not answer or refused it. "
                   "Nothing is lost. Try again later."), "error"
@@ -283,13 +288,13 @@ def forget(assessment: Assessment, actor: User | None) -> bool:
     return bool(removed)
 
 
-def assessments_for(address: str) -> list[Assessment]:
+def assessments_for(address: str, user: User | None) -> list[Assessment]:
     """The assessments whose links an address may get again: those it is kept for, and, for an
-    official's account, those of the official's agency. Newest first."""
+    official's account (`user`, the account of the address), those of the official's agency.
+    Newest first."""
     ids = set(db.session.scalars(select(Contact.assessment_id).where(Contact.email == address)))
-    user = db.session.scalar(select(User).where(User.email == address, User.active.is_(True), User.role == "official"))
     query = select(Assessment)
-    if user is not None and user.agency_id:
+    if user is not None and user.active and user.role == "official" and user.agency_id:
         query = query.where((Assessment.id.in_(ids)) | (Assessment.agency_id == user.agency_id))
     else:
         query = query.where(Assessment.id.in_(ids))
@@ -299,10 +304,12 @@ def assessments_for(address: str) -> list[Assessment]:
 def send_links(address: str, language: str) -> Outcome:
     """The links an address may get again, in one message; nothing if it has none. The page
     says the same either way."""
-    found = assessments_for(address)
+    from webapp.accounts.service import find_user
+
+    user = find_user(address)
+    found = assessments_for(address, user)
     if not found:
         return Outcome()
-    user = db.session.scalar(select(User).where(User.email == address))
     language = _language(user.language if user else language)
     items = [dict(_assessment_context(a), status=a.status, created=a.created_at.date()) for a in found]
     return send("links", [Recipient(address, language)], {"items": items}, link_key="links:" + _digest(address),
@@ -349,10 +356,6 @@ def send_invitation(user: User, token: str, actor: User | None, days: int) -> Ou
 # --- reminders ------------------------------------------------------------------------------
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
 @dataclass(frozen=True)
 class Due:
     """A reminder to send, as read: the kept address's last reminder is the value the claim
@@ -378,10 +381,10 @@ def due_reminders(now: dt.datetime) -> list[Due]:
     ).all()
     due = []
     for assessment, contact, saved_at in rows:
-        saved = _aware(saved_at or assessment.created_at)
+        saved = aware(saved_at or assessment.created_at)
         if saved > now - REMIND_AFTER:
             continue
-        if contact.reminded_at is not None and _aware(contact.reminded_at) >= saved:
+        if contact.reminded_at is not None and aware(contact.reminded_at) >= saved:
             continue
         due.append(Due(assessment, contact.email, contact.language, saved, contact.reminded_at))
     return due

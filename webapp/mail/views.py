@@ -78,8 +78,7 @@ def lost_link():
         service.send_links(form.email.data, current_language())
         flash(_("If this address was kept for an assessment, or belongs to an official's account, we have sent it "
                 "the private links. The e-mail can take a few minutes. Look in your spam folder too."), "success")
-        if not service.configured():
-            flash(_("No e-mail was sent: this server has no mail server set up. "
-                    "The message was written to the server's mail log."), "warning")
+        if not service.configured():  # said whether or not the address is known
+            flash(*service.notice(service.Outcome([service.LOGGED]), ""))
         return redirect(url_for("wizard.start"))
     return render_template("mail/lost_link.html", form=form), (400 if form.errors else 200)
