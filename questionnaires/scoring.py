@@ -1,8 +1,9 @@
 """Answers -> capacity level, coverage and gap, per topic and per section.
 
 A question counts when it is shown (its section applies and its condition holds) and it
-measures a topic. "Don't know", "Not applicable" and unanswered questions give no level: they
-are left out of the mean and lower the coverage.
+measures a topic. "Don't know" and unanswered questions give no level: they are left out of
+the mean and lower the coverage. "Not applicable" gives no level either, but it is an answer, not
+missing information: the question is not counted as asked, so it does not lower the coverage.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 from .answers import is_empty
-from .model import Question, Questionnaire
+from .model import NOT_APPLICABLE, Question, Questionnaire
 
 # A level drawn from fewer than half of the questions asked is not shown: too little evidence.
 MIN_COVERAGE = 0.5
@@ -46,6 +47,11 @@ class Evidence:
     value: Any
     level: int | None
 
+    @property
+    def not_applicable(self) -> bool:
+        """Answered "Not applicable": the question does not apply to this agency."""
+        return bool(self.value == NOT_APPLICABLE or self.value == [NOT_APPLICABLE])
+
 
 @dataclass(frozen=True)
 class Score:
@@ -54,7 +60,13 @@ class Score:
 
     @property
     def asked(self) -> int:
-        return len(self.evidence)
+        """Questions that apply: those answered "Not applicable" are not counted."""
+        return sum(1 for e in self.evidence if not e.not_applicable)
+
+    @property
+    def not_applicable(self) -> bool:
+        """Every question was answered "Not applicable": there is nothing to assess, and nothing missing."""
+        return bool(self.evidence) and self.asked == 0
 
     @property
     def scored(self) -> int:

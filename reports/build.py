@@ -88,6 +88,7 @@ class TopicFinding:
     gap: float | None
     enough: bool
     core: bool
+    not_applicable: bool = False  # every question answered "Not applicable"
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ class SectionFinding:
     enough: bool
     topics: tuple[TopicFinding, ...]
     shortfalls: tuple[Line, ...]
+    not_applicable: bool = False  # every question answered "Not applicable": nothing to assess, nothing missing
 
 
 @dataclass(frozen=True)
@@ -269,6 +271,7 @@ def _section_findings(
                 asked=scores.topics[tid].asked, scored=scores.topics[tid].scored,
                 gap=scores.topics[tid].gap if scores.topics[tid].enough else None,
                 enough=scores.topics[tid].enough, core=questionnaire.topic(tid).is_core(answers),
+                not_applicable=scores.topics[tid].not_applicable,
             )
             for tid in topic_ids
         )
@@ -277,7 +280,8 @@ def _section_findings(
             id=section.id,
             title=tr(section.title, lang),
             level=level,
-            level_name=level_name(questionnaire, level, lang) if level is not None else t("Not enough information"),
+            level_name=(level_name(questionnaire, level, lang) if level is not None
+                        else t("Not applicable") if sc.not_applicable else t("Not enough information")),
             coverage=sc.coverage,
             asked=sc.asked,
             scored=sc.scored,
@@ -285,6 +289,7 @@ def _section_findings(
             enough=sc.enough,
             topics=topics,
             shortfalls=tuple(_line(e, lang) for e in sc.evidence if e.level is not None and e.level < sc.target),
+            not_applicable=sc.not_applicable,
         ))
     return tuple(findings)
 
@@ -494,7 +499,7 @@ def build_report(
     views = _recommendation_views(analysis.recommendations, lang)
     overall = scores.overall or Score(questionnaire.target_level)
     sections = _section_findings(questionnaire, scores, answers, lang)
-    not_assessed = tuple(s.title for s in sections if not s.enough)
+    not_assessed = tuple(s.title for s in sections if not s.enough and not s.not_applicable)
     return Report(
         meta=_meta(questionnaire, answers, info, lang),
         target=questionnaire.target_level,

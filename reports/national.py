@@ -124,7 +124,9 @@ def build_national(
     types = {o.id: tr(o.label, lang) for o in questionnaire.agency_types()}
     sections = list(questionnaire.sections)
     rows: list[AgencyRow] = []
-    gaps_by_topic: dict[str, list[tuple[str, float]]] = {}
+    # topic -> (agency, level, the sections its answers on the topic came from, the sections it was asked)
+    gaps_by_topic: dict[str, list[tuple[str, float, set[str], set[str]]]] = {}
+    question_section = {q.id: s.id for s in sections for q in s.questions}
     plan: dict[tuple[str, str], dict[str, Any]] = {}
     for agency in agencies:
         analysis = analyse(questionnaire, catalogue, agency.answers, agency.adjustments)
@@ -139,7 +141,8 @@ def build_national(
         ))
         for gap in analysis.gaps:
             if gap.score.shown_level is not None:
-                gaps_by_topic.setdefault(gap.topic.id, []).append((agency.name, gap.score.shown_level))
+                where = {question_section[e.question.id] for e in gap.score.evidence if e.level is not None}
+                gaps_by_topic.setdefault(gap.topic.id, []).append((agency.name, gap.score.shown_level, where, mandate))
         for planned in analysis.recommendations:
             entry = plan.setdefault(planned.key, {"agencies": [], "audiences": set(), "people": [], "priority": "low"})
             entry["agencies"].append(agency.name)
@@ -147,11 +150,19 @@ def build_national(
             entry["people"].append(_people(agency.answers.get("staff_size")))
             if PRIORITY_ORDER[planned.priority] < PRIORITY_ORDER[entry["priority"]]:
                 entry["priority"] = planned.priority
-    topic_section = {q.topic: s.id for s in sections for q in s.questions if q.topic}
     section_titles = {s.id: tr(s.title, lang) for s in sections}
+
+    def filed_under(entries: list[tuple[str, float, set[str], set[str]]]) -> str:
+        """The sections the agencies' answers on the topic came from, kept only where every one
+        of them was asked: a gap is never filed under a section marked "not asked"."""
+        answered = set().union(*(where for _n, _l, where, _m in entries))
+        return t.semicolon.join(section_titles[s.id] for s in sections
+                                if s.id in answered and all(s.id in asked for _n, _l, _w, asked in entries))
+
     shared = tuple(sorted(
-        (SharedGap(tid, tr(questionnaire.topic(tid).title, lang), section_titles.get(topic_section.get(tid, ""), ""), tuple(names))
-         for tid, names in gaps_by_topic.items() if len(names) >= 2),
+        (SharedGap(tid, tr(questionnaire.topic(tid).title, lang), filed_under(entries),
+                   tuple((name, level) for name, level, _w, _m in entries))
+         for tid, entries in gaps_by_topic.items() if len(entries) >= 2),
         key=lambda g: (-len(g.agencies), g.topic),
     ))
     disagreements = []

@@ -254,7 +254,7 @@ def assessment_id(app, token) -> str:
 def publish_as_ta(app, ta, aid):
     ta.get(f"/review/{aid}")
     ta.post(f"/review/{aid}/reviewed", {}, status=302)
-    ta.post(f"/review/{aid}/publish", {}, status=302)
+    ta.post(f"/review/{aid}/publish", {"confirm": "yes"}, status=302)
 
 
 def backdate_publication(app, aid, when):

@@ -229,3 +229,20 @@ def test_stored_references_to_a_removed_part_never_break_a_page(app, people, que
     assert result.exit_code == 0, result.output
     for kind in ("training record(s)", "published recommendation(s)", "training plan item(s)", "reviewer's change(s)"):
         assert f"Warning: the database holds 1 {kind} name withdrawn-resource/withdrawn-part" in result.output
+
+
+def test_not_applicable_answers_are_not_reported_as_missing_information(questionnaire, catalogue):
+    """A section whose scored questions are all answered but most "Not applicable" has a level;
+    one answered "Not applicable" throughout says so, and neither is "not enough information"."""
+    answers = answer_all(questionnaire, dict(PROFILE))
+    scored = {s.id: [q for q in s.visible_questions(answers) if q.scored] for s in questionnaire.applicable_sections(answers)}
+    partly, wholly = [sid for sid, qs in scored.items() if len(qs) >= 3][:2]
+    for q in scored[partly][1:]:
+        answers[q.id] = "not-applicable"
+    for q in scored[wholly]:
+        answers[q.id] = [q.choices()[-1].id] if q.type == "multi" else "not-applicable"
+    report = build_report(questionnaire, catalogue, answers)
+    by_id = {s.id: s for s in report.sections}
+    assert by_id[partly].level is not None and by_id[partly].enough
+    assert by_id[wholly].not_applicable and by_id[wholly].level_name == "Not applicable"
+    assert not any("Not enough information to assess" in line for line in report.summary)

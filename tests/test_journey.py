@@ -27,7 +27,9 @@ def test_whole_journey_to_pdf(browser, questionnaire):
     assert html.count("Change<") >= 40
 
     response = browser.post(f"/a/{token}/submit", status=302)
-    assert response.headers["Location"].endswith(f"/a/{token}/report")
+    assert response.headers["Location"].endswith(f"/a/{token}/submitted")
+    after = browser.get(f"/a/{token}/submitted").get_data(as_text=True)
+    assert "Submitted: what happens next" in after and "Your answers are locked for review" in after
     report = browser.get(f"/a/{token}/report").get_data(as_text=True)
     assert "Issue paper: smuggling of migrants by sea" in report
     assert "a core area for this kind of agency" in report

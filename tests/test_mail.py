@@ -277,7 +277,7 @@ def test_the_review_loop_tells_each_person_in_their_language(app, smtp, people, 
     # Published: the agency's official is told; another agency's official is not.
     ta.get(f"/review/{aid}")
     ta.post(f"/review/{aid}/reviewed", {}, status=302)
-    ta.post(f"/review/{aid}/publish", {}, status=302)
+    ta.post(f"/review/{aid}/publish", {"confirm": "yes"}, status=302)
     published = smtp.to(people["official"][0])[-1]
     assert published.subject == "Le rapport de votre évaluation est publié"
     assert published.links == [f"http://localhost/a/{token}/report"]

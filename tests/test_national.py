@@ -10,6 +10,7 @@ from tests.helpers import Browser
 from tests.helpers import PROFILE, pdf_text
 from tests.helpers import sign_in
 from tests.helpers import ghana
+from reports.national import AgencyInput
 
 
 def test_a_ta_officer_builds_reviews_and_publishes_a_national_report(app, people, questionnaire, tmp_path):
@@ -33,6 +34,11 @@ def test_a_ta_officer_builds_reviews_and_publishes_a_national_report(app, people
     report_id = report_url.rsplit("/", 1)[1]
 
     pdf = ta.get(f"/national/{report_id}.pdf").data
+    from pypdf import PdfReader
+
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
+    plan_starts = next(i for i, t in enumerate(pages) if "People to train" in t)
+    assert len(pages) - plan_starts <= 2, "the training plan of three agencies (21 rows) fits on two pages, not four"
     text = re.sub(r"\s+", " ", pdf_text(pdf))
     for part in ("Agencies covered", "Capacity by agency and section", "Gaps shared by several agencies",
                  "Different answers about the same national fact", "National training plan", "not asked", "Page 2 of"):
@@ -216,3 +222,27 @@ def test_the_command_line_takes_reviewed_assessments_by_default(app, questionnai
     result = CliRunner().invoke(main, ["national", "--country", "GH", "--include-unreviewed", "-o", str(out)], env=env)
     assert "(3 agencies)" in result.output and "This report includes 2 assessments not yet reviewed." in out.read_text()
     assert "Togo Navy" not in out.read_text()
+
+
+def test_a_shared_gap_is_filed_only_under_sections_each_of_its_agencies_was_asked(questionnaire, catalogue):
+    """A topic asked in several sections is filed under the sections where every agency that
+    shares the gap answered it: never under one the matrix marks "not asked" for one of them."""
+    import datetime as dt
+
+    from reports.national import build_national
+    from tests.helpers import fill_answers
+
+    kinds = [("coast-guard", ["sea"]), ("immigration", ["land", "sea", "air"]), ("customs", ["land"]),
+             ("prosecution", ["none"]), ("criminal-investigation", ["none"]), ("document-examination", ["none"]),
+             ("training-academy", ["none"]), ("ministry", ["none"])]
+    agencies = [AgencyInput(kind, kind, f"TNA-{i}", dt.date(2026, 1, 1),
+                            fill_answers(questionnaire, {"name": kind, "agency_type": kind, "borders": borders, "fill": "weak"}))
+                for i, (kind, borders) in enumerate(kinds)]
+    report = build_national(questionnaire, catalogue, "GH", agencies, "en")
+    asked = {row.name: {title for title, was in zip(report.sections, row.asked, strict=True) if was} for row in report.agencies}
+    assert report.shared_gaps
+    for gap in report.shared_gaps:
+        assert gap.section, gap.topic
+        for title in gap.section.split("; "):
+            for name, _level in gap.agencies:
+                assert title in asked[name], (gap.topic, title, name)

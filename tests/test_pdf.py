@@ -208,7 +208,7 @@ def test_the_weakest_realistic_agency_gets_at_most_twelve_pages_before_the_annex
     assert annex <= 12, f"{annex} pages before the annex"
     # The action summary is one page, right after the cover, with the profile, chart and six actions.
     assert "Actions to take first" in pages[1] and "Immigration service" in pages[1]
-    assert "Level from 0 (none) to 4 (advanced)" in pages[1]
+    assert "Level from 0 to 4" in pages[1] and "What the levels mean" in pages[1] and "Established" in pages[1]
     assert pages[1].count("High priority") == 6
     assert "No more high-priority items follow." in pages[1] and "Items of medium or low priority that follow:" in pages[1]
     assert "Actions to take first" not in pages[2]

@@ -35,10 +35,21 @@ def test_dont_know_is_left_out_and_lowers_coverage(minimal):
     assert scores.overall.coverage == 0.5
 
 
-def test_not_applicable_and_unanswered_count_as_unscored(minimal):
+def test_not_applicable_and_unanswered_give_no_level(minimal):
     scores = score(minimal, dict(PROFILE, sea_q="not-applicable"))
     assert scores.overall.level is None
     assert scores.overall.coverage == 0.0
+
+
+def test_not_applicable_is_an_answer_not_missing_information(minimal):
+    """A question answered "Not applicable" is not counted as asked: the rest of the section,
+    answered, is enough information, and a section all "Not applicable" is not "missing"."""
+    scores = score(minimal, dict(PROFILE, sea_q="not-applicable", doc_q="yes"))
+    sea = scores.sections["sea"]
+    assert sea.asked == 0 and sea.not_applicable and not sea.enough
+    assert scores.overall.asked == 1 and scores.overall.coverage == 1.0 and scores.overall.enough
+    dont_know = score(minimal, dict(PROFILE, sea_q="dont-know", doc_q="yes")).sections["sea"]
+    assert dont_know.asked == 1 and not dont_know.not_applicable
 
 
 def test_section_that_does_not_apply_is_not_scored(minimal):

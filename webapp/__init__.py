@@ -70,3 +70,10 @@ def _template_helpers(app: Flask) -> None:
 
     app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.globals["national_status_label"] = national_status_label
+
+    from reports.build import priority_label
+    from reports.i18n import Translator
+
+    # A priority by its name in the page's language, never its id.
+    app.jinja_env.globals["priority_name"] = lambda priority: (
+        priority_label(priority, Translator(current_language())) if priority in ("high", "medium", "low") else priority)

@@ -53,7 +53,11 @@ def test_whole_assessment_from_start_to_pdf(page, questionnaire, answers, live_s
     page.wait_for_url(re.compile(r"/check(#.*)?$"))
     assert "Kenya Coast Guard Service" in page.inner_text("main")
 
-    go(page, "text=Submit and see the report")
+    go(page, "text=Submit for review")
+    page.wait_for_url(re.compile(r"/submitted$"))
+    assert "Submitted: what happens next" in page.inner_text("main")
+    check_accessibility(page, "submitted: what happens next")
+    go(page, "text=Read your report")
     page.wait_for_url(re.compile(r"/report$"))
     report = page.inner_text("main")
     assert "Issue paper: smuggling of migrants by sea" in report and "a core area for this kind of agency" in report
@@ -81,8 +85,8 @@ def test_resume_in_a_new_browser_after_closing_the_first(playwright, new_context
     assert page.url.split("/section/")[1] not in seen
     rest = complete_sections(page, questionnaire, answers)
     assert rest and page.url.endswith("/check")
-    go(page, "text=Submit and see the report")
-    page.wait_for_url(re.compile(r"/report$"))
+    go(page, "text=Submit for review")
+    page.wait_for_url(re.compile(r"/submitted$"))
 
 
 def test_accessibility_and_layout_of_every_page(page, questionnaire, answers):
@@ -152,7 +156,8 @@ def test_whole_journey_with_javascript_off(new_context, questionnaire, answers):
     seen = complete_sections(page, questionnaire, answers)
     assert "sea" in seen
     # Errors still show, with the summary, without any script.
-    go(page, "text=Submit and see the report")
+    go(page, "text=Submit for review")
+    go(page, "text=Read your report")
     page.wait_for_url(re.compile(r"/report$"))
     with page.expect_download() as download:
         page.click("text=Download the report as PDF")
@@ -203,7 +208,7 @@ def test_accessibility_of_the_role_pages(new_context, questionnaire, answers):
     official = new_context().new_page()
     start(official)
     complete_sections(official, questionnaire, answers)
-    go(official, "text=Submit and see the report")
+    go(official, "text=Submit for review")
 
     sign_in(page, "ta")
     assert "/review/" in page.url
@@ -212,10 +217,15 @@ def test_accessibility_of_the_role_pages(new_context, questionnaire, answers):
     go(page, "table.data a")
     check_accessibility(page, "review of one assessment")
     go(page, "text=Mark as reviewed")
+    go(page, "text=Preview and publish")
     go(page, "text=Publish the report")
     go(page, "text=This agency's plan and training delivered")
     check_accessibility(page, "agency page with the plan")
     shoot(page, "agency")
+    page.select_option("#status-1", "dropped")  # no reason: the problem is shown next to the row
+    go(page, "button:has-text(\"Save the plan\")")
+    assert "Say why the recommendation is dropped." in page.inner_text("table.plan-items tr.row-error")
+    check_accessibility(page, "plan with a row error")
     go(page, "button:has-text(\"Record training\")")  # sent empty: every problem is listed
     check_accessibility(page, "training form with errors")
     assert_focused(page, "error-summary")

@@ -57,7 +57,7 @@ def test_the_link_a_question_a_reply_and_publication_reach_each_person(new_conte
     shoot(official, "email-link-sent")
 
     complete_sections(official, questionnaire, answers)
-    go(official, "text=Submit and see the report")
+    go(official, "text=Submit for review")
 
     # The TA officer asks a question about the sea section.
     ta = new_context().new_page()
@@ -88,14 +88,15 @@ def test_the_link_a_question_a_reply_and_publication_reach_each_person(new_conte
     assert told.links == [review_url + "#comments"]
     from_mail = ta.context.new_page()  # the officer opens the link in the message, in a new tab
     from_mail.goto(told.links[0])
-    assert "The two boats bought last year." in from_mail.inner_text("#comments ~ div.notice >> nth=1")
+    assert "The two boats bought last year." in from_mail.inner_text("#comments ~ div.thread")
 
     # The official sends the assessment again; the officer is told, reviews and publishes.
     official.goto(link + "check")
-    go(official, "text=Submit and see the report")
+    go(official, "text=Submit for review")
     assert smtp_sink.to("ta@example.org")[-1].subject == "An assessment was sent back to you"
     ta.goto(review_url)
     go(ta, "text=Mark as reviewed")
+    go(ta, "text=Preview and publish")
     go(ta, "text=Publish the report")
     assert "The agency's officials were told by e-mail." in _notices(ta)
     published = smtp_sink.to(OFFICIAL)[-1]

@@ -15,6 +15,7 @@ PLANNED, DELIVERED, DROPPED = PLAN_STATUSES
 
 
 def set_status(assessment: Assessment, resource_id: str, part_id: str, status: str, reason: str | None, author: User) -> None:
+    """Change one row of the plan; the caller commits, once for the whole form."""
     item = db.session.get(PlanItem, (assessment.id, resource_id, part_id))
     before = {"status": item.status if item else PLANNED, "reason": item.reason if item else None}
     if item is None:
@@ -23,7 +24,6 @@ def set_status(assessment: Assessment, resource_id: str, part_id: str, status: s
     item.status, item.reason, item.updated_by = status, (reason or None) if status == DROPPED else None, author.id
     audit(assessment, author, "plan status", dict(before, part=f"{resource_id}/{part_id}"),
           {"part": f"{resource_id}/{part_id}", "status": status, "reason": item.reason})
-    db.session.commit()
 
 
 def record_training(agency: Agency, author: User, resource_id: str, part_id: str, starts_on: dt.date, ends_on: dt.date,

@@ -6,10 +6,12 @@ from uuid import UUID
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, TextAreaField
+from wtforms.widgets import TextInput
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -34,8 +36,9 @@ class TrainingForm(FlaskForm):
         csrf = False  # CSRFProtect checks every POST
 
     part = SelectField(_l("Resource and part used"), choices=[], validate_choice=True)
-    starts_on = DateField(_l("First day"), validators=[InputRequired(_l("Enter the first day, like 2026-03-14"))])
-    ends_on = DateField(_l("Last day"), validators=[InputRequired(_l("Enter the last day, like 2026-03-18"))])
+    # Typed as text, year-month-day: a browser's date picker shows its own format, which the hint could not match.
+    starts_on = DateField(_l("First day"), widget=TextInput(), validators=[InputRequired(_l("Enter the first day, like 2026-03-14"))])
+    ends_on = DateField(_l("Last day"), widget=TextInput(), validators=[InputRequired(_l("Enter the last day, like 2026-03-18"))])
     participants = IntegerField(_l("Number of participants"), validators=[
         InputRequired(_l("Enter the number of participants, like 24")),
         NumberRange(1, 10_000, _l("Enter a number from 1 to 10,000"))])
@@ -77,7 +80,7 @@ def _training_form(formdata=None) -> TrainingForm:
     return form
 
 
-def _page(agency: Agency, form: TrainingForm, status: int = 200):
+def _page(agency: Agency, form: TrainingForm, status: int = 200, plan_errors=None, plan_values=None):
     lang = current_language()
     assessment, rows = plan(agency.id)
     parts = catalogue().part_titles(lang)
@@ -85,6 +88,7 @@ def _page(agency: Agency, form: TrainingForm, status: int = 200):
         "agencies/show.html", agency=agency, assessments=agency_assessments(agency.id), plan_from=assessment, plan=rows,
         training=training_of(agency.id), form=form, parts=parts, statuses=STATUS_LABELS,
         audiences={a: tr(AUDIENCE_LABELS[a], lang) for a in AUDIENCES},
+        plan_errors=plan_errors or {}, plan_values=plan_values or {},
     ), status
 
 
@@ -117,18 +121,33 @@ def record_training(agency_id: UUID):
 @bp.post("/<uuid:agency_id>/plan")
 @permission_required("review")
 def set_status(agency_id: UUID):
+    """The whole plan in one form: each row's status and reason. Valid rows are saved; a row with
+    a problem keeps what was typed and shows the problem next to it."""
     agency = _agency(agency_id)
     assessment, rows = plan(agency.id)
-    part = request.form.get("part", "")
-    status = request.form.get("status", "")
-    reason = request.form.get("reason", "").strip()[:NOTE_LIMIT]
-    row = next((r for r in rows if f"{r.recommendation.resource_id}/{r.recommendation.part_id}" == part), None)
-    if assessment is None or row is None or status not in PLAN_STATUSES:
+    by_key = {f"{r.recommendation.resource_id}/{r.recommendation.part_id}": r for r in rows}
+    parts, statuses = request.form.getlist("part")[:500], request.form.getlist("status")[:500]
+    reasons = request.form.getlist("reason")[:500]
+    reasons += [""] * (len(parts) - len(reasons))
+    if assessment is None or not parts or len(parts) != len(statuses) or any(p not in by_key for p in parts):
         flash(_("That recommendation is not in this agency's plan. Reload the page and try again."), "error")
         return redirect(url_for("agencies.show", agency_id=agency.id) + "#plan")
-    if status == "dropped" and not reason:
-        flash(_("Say why the recommendation is dropped."), "error")
-        return redirect(url_for("agencies.show", agency_id=agency.id) + "#plan")
-    service.set_status(assessment, row.recommendation.resource_id, row.recommendation.part_id, status, reason, current_user)
-    flash(_("Plan updated."), "success")
+    errors, values, changed = {}, {}, 0
+    for key, status, reason in zip(parts, statuses, reasons[:len(parts)], strict=True):
+        row, reason = by_key[key], reason.strip()[:NOTE_LIMIT]
+        values[key] = (status, reason)
+        if status not in PLAN_STATUSES:
+            errors[key] = _("Choose a status from the list.")
+        elif status == "dropped" and not reason:
+            errors[key] = _("Say why the recommendation is dropped.")
+        elif (status, reason if status == "dropped" else None) != (row.status, row.reason if row.status == "dropped" else None):
+            service.set_status(assessment, row.recommendation.resource_id, row.recommendation.part_id, status, reason, current_user)
+            changed += 1
+    if changed:
+        db.session.commit()
+    if errors:
+        if changed:
+            flash(ngettext("%(num)s change saved.", "%(num)s changes saved.", changed), "success")
+        return _page(agency, _training_form(), 400, errors, values)
+    flash(_("Plan saved.") if changed else _("Nothing changed in the plan."), "success")
     return redirect(url_for("agencies.show", agency_id=agency.id) + "#plan")

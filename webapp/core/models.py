@@ -253,8 +253,15 @@ class Comment(db.Model):
     reply_to_id: Mapped[str | None] = mapped_column(
         ForeignKey("review_comment.id", ondelete="CASCADE", name="fk_review_comment_reply_to"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # A thread marked resolved by a reviewer: a question no longer waits for the official.
+    resolved_at: Mapped[dt.datetime | None] = mapped_column()
+    resolved_by: Mapped[str | None] = mapped_column(ForeignKey("user_account.id", name="fk_review_comment_resolved_by"))
 
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+
+    @property
+    def resolved(self) -> bool:
+        return self.resolved_at is not None
 
 
 class Contact(db.Model):

@@ -188,14 +188,13 @@ def confidential_ids(assessment: Assessment) -> set[str]:
     return {qid for qid, row in assessment.answer_rows().items() if row.confidential}
 
 
-def clarifications(assessment: Assessment, section_id: str | None) -> list[Comment]:
-    """Questions a reviewer sent back about this page (None: about the whole assessment), while
-    the official can still answer."""
+def open_questions(assessment: Assessment) -> list[Comment]:
+    """The reviewer's questions the official can still answer: sent back, not marked resolved."""
     if assessment.status != CLARIFICATION:
         return []
     return list(db.session.scalars(
         select(Comment).where(Comment.assessment_id == assessment.id, Comment.clarification.is_(True),
-                              Comment.section_id == section_id if section_id else Comment.section_id.is_(None))
+                              Comment.reply_to_id.is_(None), Comment.resolved_at.is_(None))
         .order_by(Comment.created_at)
     ))
 
@@ -214,7 +213,8 @@ def open_question(assessment: Assessment, comment_id: str) -> Comment | None:
     if assessment.status != CLARIFICATION or not comment_id or len(comment_id) > 36:
         return None
     return db.session.scalar(select(Comment).where(Comment.id == comment_id, Comment.assessment_id == assessment.id,
-                                                   Comment.clarification.is_(True)))
+                                                   Comment.clarification.is_(True), Comment.reply_to_id.is_(None),
+                                                   Comment.resolved_at.is_(None)))
 
 
 def add_reply(assessment: Assessment, question: Comment, text: str) -> Comment:

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, select
+from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import and_, delete, exists, func, not_, or_, select
+from sqlalchemy.orm import aliased, selectinload
+
+from questionnaires import Questionnaire, tr
 from reports.analysis import analyse
+from reports.catalogue import Catalogue, part_label
+from reports.recommend import PRIORITY_ORDER, serving
 from webapp.core.db import db
 from webapp.core.models import (
     Adjustment,
@@ -28,11 +35,32 @@ from webapp.portfolio import figures
 REVIEWABLE = (SUBMITTED, CLARIFICATION, REVIEWED, PUBLISHED)
 
 
-def queue(filters: dict[str, str], sort: str) -> list[tuple[Assessment, Agency | None]]:
-    """Assessments sent for review, filtered and sorted in SQL."""
-    query = select(Assessment, Agency).outerjoin(Agency, Assessment.agency_id == Agency.id).where(
-        Assessment.status.in_(REVIEWABLE)
-    )
+# The queue's views: what needs a reviewer now, what waits for the agency, everything sent.
+NEEDS_ACTION, WAITING, ALL = "action", "waiting", "all"
+VIEWS = (NEEDS_ACTION, WAITING, ALL)
+PER_PAGE = 25
+
+
+def _answered():
+    """An open question of the assessment that the agency has replied to."""
+    question, reply = aliased(Comment), aliased(Comment)
+    return exists(select(reply.id).join(question, reply.reply_to_id == question.id).where(
+        reply.assessment_id == Assessment.id, question.clarification.is_(True), question.resolved_at.is_(None)))
+
+
+def _view_condition(view: str):
+    """Submitted assessments, and those whose agency answered a question, need a reviewer; the
+    other assessments sent back wait for the agency."""
+    needs = or_(Assessment.status == SUBMITTED, and_(Assessment.status == CLARIFICATION, _answered()))
+    if view == NEEDS_ACTION:
+        return needs
+    if view == WAITING:
+        return and_(Assessment.status == CLARIFICATION, not_(_answered()))
+    return Assessment.status.in_(REVIEWABLE)
+
+
+def _filtered(filters: dict[str, str]):
+    query = select(Assessment).outerjoin(Agency, Assessment.agency_id == Agency.id).where(Assessment.status.in_(REVIEWABLE))
     if filters.get("country"):
         query = query.where(Agency.country == filters["country"])
     if filters.get("agency_type"):
@@ -46,13 +74,139 @@ def queue(filters: dict[str, str], sort: str) -> list[tuple[Assessment, Agency |
             continue
         bound = dt.datetime.combine(day, dt.time.max if key == "to" else dt.time.min)
         query = query.where(getattr(Assessment.submitted_at, op)(bound))
+    return query
+
+
+def view_counts(filters: dict[str, str]) -> dict[str, int]:
+    """How many assessments each view shows with these filters."""
+    base = _filtered(filters)
+    return {view: db.session.scalar(select(func.count()).select_from(base.where(_view_condition(view)).subquery()))
+            for view in VIEWS}
+
+
+def queue(filters: dict[str, str], sort: str, view: str = ALL, page: int = 1):
+    """One page of the assessments sent for review, filtered and sorted in SQL."""
     order = {
         "country": (Agency.country, Agency.name),
         "agency": (Agency.name,),
         "status": (Assessment.status, Assessment.submitted_at.desc()),
         "oldest": (Assessment.submitted_at,),
     }.get(sort, (Assessment.submitted_at.desc(),))
-    return list(db.session.execute(query.order_by(*order)).all())
+    query = (_filtered(filters).where(_view_condition(view)).options(selectinload(Assessment.agency))
+             .order_by(*order, Assessment.id))
+    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+
+
+def replied(assessment_ids: list[str]) -> set[str]:
+    """Of these assessments, those whose agency replied to an open question."""
+    if not assessment_ids:
+        return set()
+    return set(db.session.scalars(select(Assessment.id).where(Assessment.id.in_(assessment_ids), _answered())))
+
+
+@dataclass(frozen=True)
+class Thread:
+    """A comment or question of a reviewer, what it is about, and the replies to it."""
+
+    comment: Comment
+    about: str  # the section, and the question's text, in the reader's language
+    replies: tuple[Comment, ...]
+
+    @property
+    def waiting(self) -> bool:
+        """A question sent to the agency, not resolved and not yet answered."""
+        return self.comment.clarification and not self.comment.resolved and not self.replies
+
+
+def threads(assessment: Assessment, questionnaire: Questionnaire, lang: str) -> list[Thread]:
+    comments = list(db.session.scalars(select(Comment).where(Comment.assessment_id == assessment.id)
+                                       .options(selectinload(Comment.author)).order_by(Comment.created_at)))
+    replies: dict[str, list[Comment]] = {}
+    for c in comments:
+        if c.reply_to_id:
+            replies.setdefault(c.reply_to_id, []).append(c)
+    found = []
+    for c in comments:
+        if c.reply_to_id:
+            continue
+        found.append(Thread(c, about(questionnaire, c.section_id, c.question_id, lang), tuple(replies.get(c.id, ()))))
+    return found
+
+
+def about(questionnaire: Questionnaire, section_id: str | None, question_id: str | None, lang: str) -> str:
+    """What a comment is about, in words: the section's title and the question's text."""
+    section = questionnaire.section(section_id) if section_id else None
+    if section is None:
+        return ""
+    question = next((q for q in section.questions if q.id == question_id), None) if question_id else None
+    return f"{tr(section.title, lang)} · {tr(question.text, lang)}" if question else tr(section.title, lang)
+
+
+def commentable(questionnaire: Questionnaire, answers: dict[str, Any], section_id: str | None, question_id: str | None) -> bool:
+    """A comment may be about the whole assessment, a section it was asked, or a question it was asked."""
+    if section_id is None:
+        return question_id is None
+    section = next((s for s in questionnaire.applicable_sections(answers) if s.id == section_id), None)
+    if section is None:
+        return False
+    return question_id is None or any(q.id == question_id for q in section.visible_questions(answers))
+
+
+def resolve(assessment: Assessment, author: User, comment: Comment, resolved: bool) -> None:
+    comment.resolved_at = utcnow() if resolved else None
+    comment.resolved_by = author.id if resolved else None
+    audit(assessment, author, "thread resolved" if resolved else "thread reopened", None,
+          {"comment": comment.id, "section": comment.section_id, "question": comment.question_id})
+    db.session.commit()
+
+
+def thread_of(assessment: Assessment, comment_id: str) -> Comment | None:
+    if not comment_id or len(comment_id) > 36:
+        return None
+    return db.session.scalar(select(Comment).where(Comment.id == comment_id, Comment.assessment_id == assessment.id,
+                                                   Comment.reply_to_id.is_(None)))
+
+
+# Moving a recommendation's priority one step.
+STEP = {"raise": -1, "lower": 1}
+BY_RANK = {rank: name for name, rank in PRIORITY_ORDER.items()}
+
+
+def moved(priority: str, action: str) -> str | None:
+    """The priority one step up or down, or None when there is no such step."""
+    return BY_RANK.get(PRIORITY_ORDER[priority] + STEP[action])
+
+
+def current_priorities(assessment: Assessment, questionnaire: Questionnaire, catalogue: Catalogue) -> dict[tuple[str, str], str]:
+    """The list as it stands, with the reviewers' changes: part -> priority."""
+    analysis = analyse(questionnaire, catalogue, assessment.answer_values(), adjustment_specs(assessment))
+    return {p.key: p.priority for p in analysis.recommendations}
+
+
+@dataclass(frozen=True)
+class FoundPart:
+    key: str  # "resource/part"
+    label: str
+    topics: str  # what it is about, in words
+
+
+def fitting_parts(questionnaire: Questionnaire, catalogue: Catalogue, answers: dict[str, Any], words: str, lang: str,
+                  listed: set[tuple[str, str]], limit: int = 20) -> tuple[list[FoundPart], int]:
+    """Parts that serve this agency's work and are not on its list, whose title or topics hold
+    every word searched (any part when nothing is searched); at most `limit`, and how many matched."""
+    functions = questionnaire.functions_of(answers)
+    topic_titles = {t.id: tr(t.title, lang) for t in questionnaire.topics}
+    needles = [w.casefold() for w in words.split()]
+    found = []
+    for resource, part in catalogue.parts():
+        if (resource.id, part.id) in listed or not serving(resource, part, functions)[0]:
+            continue
+        label = part_label(resource, part, lang)
+        topics = "; ".join(topic_titles.get(t, t) for t in part.addressed)
+        haystack = f"{label} {topics} {resource.id} {part.id}".casefold()
+        if all(n in haystack for n in needles):
+            found.append(FoundPart(f"{resource.id}/{part.id}", label, topics))
+    return found[:limit], len(found)
 
 
 def add_comment(assessment: Assessment, author: User, text: str, section_id: str | None, question_id: str | None, clarification: bool) -> Comment:

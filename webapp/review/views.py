@@ -41,9 +41,16 @@ def _assessment(assessment_id: UUID) -> Assessment:
 def index():
     filters = {k: request.args.get(k, "")[:40] for k in ("country", "agency_type", "status", "from", "to")}
     sort = request.args.get("sort", "newest")
-    rows = review.queue(filters, sort)
-    return render_template("review/index.html", rows=rows, filters=filters, sort=sort, statuses=FILTER_LABELS,
-                           agency_types=questionnaire().agency_types())
+    view = request.args.get("show", review.NEEDS_ACTION)
+    if view not in review.VIEWS:
+        view = review.NEEDS_ACTION
+    page = review.queue(filters, sort, view, request.args.get("page", 1, type=int) or 1)
+    lang = current_language()
+    return render_template("review/index.html", page=page, rows=page.items, filters=filters, sort=sort, view=view,
+                           counts=review.view_counts(filters), replied=review.replied([a.id for a in page.items]),
+                           statuses=FILTER_LABELS, agency_types=questionnaire().agency_types(),
+                           type_labels={o.id: tr(o.label, lang) for o in questionnaire().agency_types()},
+                           args={k: v for k, v in request.args.items() if k not in ("page", "show") and v})
 
 
 @bp.get("/<uuid:assessment_id>")
@@ -53,16 +60,22 @@ def show(assessment_id: UUID):
     lang = current_language()
     report = report_for(assessment, lang, "reviewer")
     earlier = store.previous_of(assessment)
-    parts = list(catalogue().part_titles(lang).items())
+    answers = assessment.answer_values()
     targets = [("", _("The whole assessment"))]
-    for section in questionnaire().applicable_sections(assessment.answer_values()):
+    for section in questionnaire().applicable_sections(answers):
         targets.append((f"section:{section.id}", tr(section.title, lang)))
-        targets += [(f"question:{section.id}:{q.id}", "— " + tr(q.text, lang)) for q in section.questions]
+        # Only what the agency was asked can be commented on.
+        targets += [(f"question:{section.id}:{q.id}", "— " + tr(q.text, lang)) for q in section.visible_questions(answers)]
+    words = request.args.get("find", "")[:100].strip()
+    listed = {(r.resource_id, r.part_id) for r in report.recommendations}
+    searched = "find" in request.args
+    found, matched = review.fitting_parts(questionnaire(), catalogue(), answers, words, lang, listed) if searched else ([], 0)
     return render_template(
-        "review/show.html", a=assessment, report=report, body=render_body(report), parts=parts,
-        targets=targets, comments=store.comments(assessment), trail=store.trail(assessment),
+        "review/show.html", a=assessment, report=report, body=render_body(report),
+        targets=targets, threads=review.threads(assessment, questionnaire(), lang), trail=store.trail(assessment),
         can_publish=assessment.status == REVIEWED, published=assessment.status == PUBLISHED,
         earlier=earlier, changed=_changed(assessment, earlier) if earlier else [],
+        words=words, searched=searched, found=found, matched=matched, priorities=PRIORITY_ORDER,
     )
 
 
@@ -94,8 +107,9 @@ def comment(assessment_id: UUID):
         section_id = target.split(":", 1)[1]
     elif target.startswith("question:"):
         _kind, section_id, question_id = (target.split(":", 2) + ["", ""])[:3]
-    if section_id is not None and questionnaire().section(section_id) is None:
-        abort(400)
+    if not review.commentable(questionnaire(), assessment.answer_values(), section_id, question_id):
+        flash(_("This assessment was not asked that question. Choose what your comment is about from the list."), "error")
+        return redirect(url_for("review.show", assessment_id=assessment.id) + "#comments")
     clarification = request.form.get("clarification") == "yes"
     if text:
         if clarification and assessment.status == PUBLISHED:
@@ -113,24 +127,57 @@ def comment(assessment_id: UUID):
                             "was kept for this assessment. Tell the official another way."), "warning")
                 else:
                     flash(*mail.notice(outcome, _("The official was told by e-mail.")))
-    return redirect(url_for("review.show", assessment_id=assessment.id))
+    return redirect(url_for("review.show", assessment_id=assessment.id) + "#comments")
+
+
+@bp.post("/<uuid:assessment_id>/comments/<comment_id>/resolve")
+@permission_required("review")
+def resolve(assessment_id: UUID, comment_id: str):
+    """Mark a thread resolved (or open it again): a resolved question no longer waits for the agency."""
+    assessment = _assessment(assessment_id)
+    thread = review.thread_of(assessment, comment_id)
+    if thread is None:
+        flash(_("This comment is no longer here. Reload the page."), "error")
+    else:
+        resolved = request.form.get("resolved", "yes") == "yes"
+        review.resolve(assessment, current_user, thread, resolved)
+        flash(_("Marked as resolved.") if resolved else _("Opened again."), "success")
+    return redirect(url_for("review.show", assessment_id=assessment.id) + "#comments")
 
 
 @bp.post("/<uuid:assessment_id>/adjust")
 @permission_required("review")
 def adjust(assessment_id: UUID):
+    """Change one recommendation: raise or lower its priority one step, remove it, or add a part
+    (with a priority), always with a reason the report shows."""
     assessment = _assessment(assessment_id)
+    back = url_for("review.show", assessment_id=assessment.id)
     resource_id, _sep, part_id = request.form.get("part", "").partition("/")
-    action = request.form.get("action")
+    action = request.form.get("action", "")
     priority = request.form.get("priority") or None
-    known = {(r.id, p.id) for r, p in catalogue().parts()}
-    if (resource_id, part_id) not in known or action not in ACTIONS or (priority is not None and priority not in PRIORITY_ORDER):
+    if catalogue().find_part(resource_id, part_id) is None or (priority is not None and priority not in PRIORITY_ORDER):
+        flash(_("That part is not in the catalogue. Reload the page and try again."), "error")
+        return redirect(back + "#recommendations-review")
+    current = review.current_priorities(assessment, questionnaire(), catalogue()).get((resource_id, part_id))
+    if action in review.STEP:
+        priority = review.moved(current, action) if current else None
+        if priority is None:
+            flash(_("This priority cannot be moved that way. Reload the page and try again."), "error")
+            return redirect(back + "#recommendations-review")
+        action = "priority"
+    elif action == "remove" and current is None:
+        flash(_("That part is no longer on the list. Reload the page."), "error")
+        return redirect(back + "#recommendations-review")
+    elif action == "add" and priority is None:
+        flash(_("Choose a priority for the part you add."), "error")
+        return redirect(back + "#add-part")
+    elif action not in ACTIONS:
         abort(400)
     reason = _text("reason", REASON_LIMIT)
     if reason:
         review.adjust(assessment, current_user, resource_id, part_id, action, priority, reason)
         flash(_("Recommendation changed."), "success")
-    return redirect(url_for("review.show", assessment_id=assessment.id) + "#recommendations")
+    return redirect(back + ("#add-part" if action == "add" and not reason else "#recommendations-review"))
 
 
 @bp.post("/<uuid:assessment_id>/note")
@@ -158,12 +205,27 @@ def reviewed(assessment_id: UUID):
     return redirect(url_for("review.show", assessment_id=assessment.id))
 
 
+@bp.get("/<uuid:assessment_id>/publish")
+@permission_required("review")
+def publish_preview(assessment_id: UUID):
+    """What donors will read, confidential answers withheld, with the button that publishes it."""
+    assessment = _assessment(assessment_id)
+    if assessment.status != REVIEWED:
+        flash(_("Mark the assessment as reviewed before you publish it."), "error")
+        return redirect(url_for("review.show", assessment_id=assessment.id))
+    report = report_for(assessment, current_language(), "donor")
+    return render_template("review/publish.html", a=assessment, report=report, body=render_body(report),
+                           withheld=len(store.confidential_ids(assessment)))
+
+
 @bp.post("/<uuid:assessment_id>/publish")
 @permission_required("review")
 def publish(assessment_id: UUID):
     assessment = _assessment(assessment_id)
     if assessment.status != REVIEWED:
         flash(_("Mark the assessment as reviewed before you publish it."), "error")
+    elif request.form.get("confirm") != "yes":
+        return redirect(url_for("review.publish_preview", assessment_id=assessment.id))
     else:
         review.publish(assessment, current_user, questionnaire(), catalogue())
         flash(_("Published. Donors can now read the report."), "success")

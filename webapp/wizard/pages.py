@@ -3,7 +3,7 @@ submitted page is checked and saved. Views call these and stay thin."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -38,13 +38,30 @@ class Step:
     section: Section
     status: str
     number: int  # 0 for the profile, then 1..n
+    # The reviewer's open questions about this page, and how many of them the official has not replied to.
+    questions: tuple[Any, ...] = ()
+    unanswered: int = 0
 
 
-def steps(questionnaire: Questionnaire, answers: dict[str, Any]) -> list[Step]:
-    return [
-        Step(section, section_status(section, answers), i)
-        for i, section in enumerate(questionnaire.applicable_sections(answers))
-    ]
+def steps(questionnaire: Questionnaire, answers: dict[str, Any], questions: Iterable[Any] = (),
+          replied: Collection[str] = ()) -> list[Step]:
+    """Each page that applies, in order, with its state and the reviewer's open questions about it.
+    `questions` are comments with a `section_id`; `replied` the ids of those the official answered."""
+    by_section: dict[str, list[Any]] = {}
+    for question in questions:
+        by_section.setdefault(question.section_id or "", []).append(question)
+    found = []
+    for i, section in enumerate(questionnaire.applicable_sections(answers)):
+        asked = tuple(by_section.get(section.id, ()))
+        found.append(Step(section, section_status(section, answers), i, asked,
+                          sum(1 for q in asked if q.id not in replied)))
+    return found
+
+
+def sections_done(all_steps: list[Step]) -> tuple[int, int]:
+    """(complete, total) over the numbered sections: the profile is not one, as the section headings count."""
+    numbered = [s for s in all_steps if s.number]
+    return sum(1 for s in numbered if s.status == COMPLETE), len(numbered)
 
 
 def neighbours(all_steps: list[Step], section_id: str) -> tuple[Step | None, Step | None]:

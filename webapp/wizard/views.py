@@ -6,6 +6,7 @@ import secrets
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from questionnaires import tr
@@ -25,6 +26,7 @@ from webapp.wizard.pages import (
     incomplete,
     neighbours,
     next_section,
+    sections_done,
     steps,
     submit_page,
     unconfirmed,
@@ -35,8 +37,12 @@ bp = Blueprint("wizard", __name__)
 
 @bp.get("/")
 def start():
-    return render_template("wizard/start.html", questionnaire=questionnaire(), creation_key=secrets.token_urlsafe(24),
-                           repeat_key=secrets.token_urlsafe(24), agency_types=[(o.id, tr(o.label, current_language())) for o in questionnaire().agency_types()],
+    q, lang = questionnaire(), current_language()
+    # How many areas (sections) each type of agency is asked, at most: the count its report has.
+    areas = [(tr(o.label, lang), len(q.mandate(o.id))) for o in q.agency_types()]
+    return render_template("wizard/start.html", questionnaire=q, creation_key=secrets.token_urlsafe(24), areas=areas,
+                           fewest=min(n for _l, n in areas), most=max(n for _l, n in areas),
+                           repeat_key=secrets.token_urlsafe(24), agency_types=[(o.id, tr(o.label, lang)) for o in q.agency_types()],
                            other_work=[(o.id, tr(o.label, current_language())) for o in questionnaire().other_work_options()])
 
 
@@ -77,20 +83,35 @@ def resume():
     return redirect(url_for("wizard.overview", token=token))
 
 
+def _questions(assessment) -> tuple[list, dict]:
+    """The reviewer's open questions, and the official's replies by question."""
+    questions = store.open_questions(assessment)
+    return questions, (store.replies(assessment) if questions else {})
+
+
+def _steps(assessment, answers, questions=(), replies=None):
+    return steps(questionnaire(), answers, questions, (replies or {}).keys())
+
+
 def _progress(token: str):
     """The assessment behind a link, its answers, and the pages that apply to it."""
     assessment = assessment_or_404(token)
     answers = assessment.answer_values()
-    return assessment, answers, steps(questionnaire(), answers)
+    return assessment, answers, _steps(assessment, answers)
 
 
 @bp.get("/a/<token>/")
 def overview(token: str):
-    assessment, _answers, all_steps = _progress(token)
+    assessment = assessment_or_404(token)
+    questions, replies = _questions(assessment)
+    all_steps = _steps(assessment, assessment.answer_values(), questions, replies)
+    done, total = sections_done(all_steps)
+    sections = {s.section.id: s.section for s in all_steps}
     return render_template(
         "wizard/overview.html", assessment=assessment, steps=all_steps, labels=STATUS_LABELS,
-        questions_from_reviewer=store.clarifications(assessment, None), replies=store.replies(assessment),
-        remaining=incomplete(all_steps),
+        questions_from_reviewer=questions, replies=replies, sections=sections,
+        unanswered=sum(1 for q in questions if q.id not in replies),
+        remaining=incomplete(all_steps), done=done, total=total,
     )
 
 
@@ -118,11 +139,20 @@ def section(token: str, section_id: str):
         )
         if page.done:
             return _after_save(assessment, current.id, saving_for_later, return_to_check)
+        if saving_for_later and not page.conflicts:
+            # Leaving for now: every valid answer is saved; say which were not, and leave the page.
+            lang = current_language()
+            not_saved = [tr(q.text, lang) for q in page.visible if q.id in page.errors]
+            flash(ngettext("Your other answers are saved. This answer was not saved, because it had a problem: %(questions)s",
+                           "Your other answers are saved. These answers were not saved, because they had a problem: %(questions)s",
+                           len(not_saved), questions=" · ".join(not_saved)), "warning")
+            return redirect(url_for("wizard.overview", token=token))
         answers = assessment.answer_values()  # what was saved of this page, if anything
     else:
         page = blank_page(current, assessment, answers, current_language())
 
-    all_steps = steps(q, answers)
+    questions, replies = _questions(assessment)
+    all_steps = _steps(assessment, answers, questions, replies)
     step = next((s for s in all_steps if s.section.id == section_id), None)
     if step is None:
         # Answers just saved on this page took it out of the assessment.
@@ -130,8 +160,8 @@ def section(token: str, section_id: str):
     before, after = neighbours(all_steps, section_id)
     return render_template(
         "wizard/section.html", assessment=assessment, step=step, page=page, before=before,
-        after=after, total=len(all_steps) - 1, return_to_check=return_to_check,
-        questions_from_reviewer=store.clarifications(assessment, section_id), replies=store.replies(assessment),
+        after=after, total=sections_done(all_steps)[1], return_to_check=return_to_check,
+        questions_from_reviewer=step.questions, replies=replies,
         follow_ups=follow_ups(step.section, page.visible, answers),
         confidential_ids=set(request.form.getlist("confidential")) if request.method == "POST" else store.confidential_ids(assessment),
         carried_ids=store.carried_ids(assessment), previous=_previous(assessment),
@@ -185,7 +215,16 @@ def submit(token: str):
             outcome = mail.tell_resubmitted(assessment, current_user if current_user.is_authenticated else None)
             if not outcome.nobody:
                 flash(*mail.notice(outcome, _("The reviewer who asked was told by e-mail.")))
-    return redirect(url_for("report.show", token=token))
+    return redirect(url_for("wizard.submitted", token=token))
+
+
+@bp.get("/a/<token>/submitted")
+def submitted(token: str):
+    """What happens after submission, and what the private link still allows."""
+    assessment = assessment_or_404(token)
+    if not assessment.submitted:
+        return redirect(url_for("wizard.overview", token=token))
+    return render_template("wizard/submitted.html", assessment=assessment, kept=mail.kept_address(assessment))
 
 
 REPLY_LIMIT = 4000
