@@ -73,7 +73,8 @@ def _template_helpers(app: Flask) -> None:
 
     from reports.build import priority_label
     from reports.i18n import Translator
+    from reports.recommend import PRIORITY_ORDER
 
     # A priority by its name in the page's language, never its id.
     app.jinja_env.globals["priority_name"] = lambda priority: (
-        priority_label(priority, Translator(current_language())) if priority in ("high", "medium", "low") else priority)
+        priority_label(priority, Translator(current_language())) if priority in PRIORITY_ORDER else priority)

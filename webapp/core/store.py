@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from questionnaires import Questionnaire
@@ -203,7 +204,8 @@ def replies(assessment: Assessment) -> dict[str, list[Comment]]:
     """The official's replies, by the question they answer, oldest first."""
     found: dict[str, list[Comment]] = {}
     for reply in db.session.scalars(select(Comment).where(Comment.assessment_id == assessment.id,
-                                                          Comment.reply_to_id.is_not(None)).order_by(Comment.created_at)):
+                                                          Comment.reply_to_id.is_not(None))
+                                    .options(selectinload(Comment.author)).order_by(Comment.created_at)):
         found.setdefault(reply.reply_to_id, []).append(reply)
     return found
 
@@ -353,10 +355,6 @@ def audit(assessment: Assessment | None, actor: User | None, action: str, before
         assessment_id=assessment.id if assessment else None, actor_id=actor.id if actor else None,
         action=action, before=before, after=after,
     ))
-
-
-def comments(assessment: Assessment) -> list[Comment]:
-    return list(db.session.scalars(select(Comment).where(Comment.assessment_id == assessment.id).order_by(Comment.created_at)))
 
 
 def adjustments(assessment: Assessment) -> list[Adjustment]:

@@ -30,6 +30,8 @@ from webapp.core.models import (
 )
 from webapp.core.status import CLARIFICATION, PUBLISHED, REVIEWED, SUBMITTED
 from webapp.core.store import adjustment_specs, audit
+from webapp.core.store import replies as store_replies
+from webapp.wizard.pages import applicable_section
 from webapp.portfolio import figures
 
 REVIEWABLE = (SUBMITTED, CLARIFICATION, REVIEWED, PUBLISHED)
@@ -119,18 +121,11 @@ class Thread:
 
 
 def threads(assessment: Assessment, questionnaire: Questionnaire, lang: str) -> list[Thread]:
-    comments = list(db.session.scalars(select(Comment).where(Comment.assessment_id == assessment.id)
-                                       .options(selectinload(Comment.author)).order_by(Comment.created_at)))
-    replies: dict[str, list[Comment]] = {}
-    for c in comments:
-        if c.reply_to_id:
-            replies.setdefault(c.reply_to_id, []).append(c)
-    found = []
-    for c in comments:
-        if c.reply_to_id:
-            continue
-        found.append(Thread(c, about(questionnaire, c.section_id, c.question_id, lang), tuple(replies.get(c.id, ()))))
-    return found
+    """The reviewers' comments and questions, oldest first, each with the agency's replies."""
+    comments = db.session.scalars(select(Comment).where(Comment.assessment_id == assessment.id, Comment.reply_to_id.is_(None))
+                                  .options(selectinload(Comment.author)).order_by(Comment.created_at))
+    replies = store_replies(assessment)
+    return [Thread(c, about(questionnaire, c.section_id, c.question_id, lang), tuple(replies.get(c.id, ()))) for c in comments]
 
 
 def about(questionnaire: Questionnaire, section_id: str | None, question_id: str | None, lang: str) -> str:
@@ -146,7 +141,7 @@ def commentable(questionnaire: Questionnaire, answers: dict[str, Any], section_i
     """A comment may be about the whole assessment, a section it was asked, or a question it was asked."""
     if section_id is None:
         return question_id is None
-    section = next((s for s in questionnaire.applicable_sections(answers) if s.id == section_id), None)
+    section = applicable_section(questionnaire, answers, section_id)
     if section is None:
         return False
     return question_id is None or any(q.id == question_id for q in section.visible_questions(answers))

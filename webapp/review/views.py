@@ -205,14 +205,21 @@ def reviewed(assessment_id: UUID):
     return redirect(url_for("review.show", assessment_id=assessment.id))
 
 
+def _not_reviewed(assessment: Assessment):
+    """Back to the review with a message, unless the assessment is reviewed and may be published."""
+    if assessment.status == REVIEWED:
+        return None
+    flash(_("Mark the assessment as reviewed before you publish it."), "error")
+    return redirect(url_for("review.show", assessment_id=assessment.id))
+
+
 @bp.get("/<uuid:assessment_id>/publish")
 @permission_required("review")
 def publish_preview(assessment_id: UUID):
     """What donors will read, confidential answers withheld, with the button that publishes it."""
     assessment = _assessment(assessment_id)
-    if assessment.status != REVIEWED:
-        flash(_("Mark the assessment as reviewed before you publish it."), "error")
-        return redirect(url_for("review.show", assessment_id=assessment.id))
+    if refused := _not_reviewed(assessment):
+        return refused
     report = report_for(assessment, current_language(), "donor")
     return render_template("review/publish.html", a=assessment, report=report, body=render_body(report),
                            withheld=len(store.confidential_ids(assessment)))
@@ -222,14 +229,13 @@ def publish_preview(assessment_id: UUID):
 @permission_required("review")
 def publish(assessment_id: UUID):
     assessment = _assessment(assessment_id)
-    if assessment.status != REVIEWED:
-        flash(_("Mark the assessment as reviewed before you publish it."), "error")
-    elif request.form.get("confirm") != "yes":
+    if refused := _not_reviewed(assessment):
+        return refused
+    if request.form.get("confirm") != "yes":
         return redirect(url_for("review.publish_preview", assessment_id=assessment.id))
-    else:
-        review.publish(assessment, current_user, questionnaire(), catalogue())
-        flash(_("Published. Donors can now read the report."), "success")
-        outcome = mail.tell_published(assessment, current_user)
-        if not outcome.nobody:
-            flash(*mail.notice(outcome, _("The agency's officials were told by e-mail.")))
+    review.publish(assessment, current_user, questionnaire(), catalogue())
+    flash(_("Published. Donors can now read the report."), "success")
+    outcome = mail.tell_published(assessment, current_user)
+    if not outcome.nobody:
+        flash(*mail.notice(outcome, _("The agency's officials were told by e-mail.")))
     return redirect(url_for("review.show", assessment_id=assessment.id))

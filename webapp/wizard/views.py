@@ -89,7 +89,7 @@ def _questions(assessment) -> tuple[list, dict]:
     return questions, (store.replies(assessment) if questions else {})
 
 
-def _steps(assessment, answers, questions=(), replies=None):
+def _steps(answers, questions=(), replies=None):
     return steps(questionnaire(), answers, questions, (replies or {}).keys())
 
 
@@ -97,14 +97,14 @@ def _progress(token: str):
     """The assessment behind a link, its answers, and the pages that apply to it."""
     assessment = assessment_or_404(token)
     answers = assessment.answer_values()
-    return assessment, answers, _steps(assessment, answers)
+    return assessment, answers, _steps(answers)
 
 
 @bp.get("/a/<token>/")
 def overview(token: str):
     assessment = assessment_or_404(token)
     questions, replies = _questions(assessment)
-    all_steps = _steps(assessment, assessment.answer_values(), questions, replies)
+    all_steps = _steps(assessment.answer_values(), questions, replies)
     done, total = sections_done(all_steps)
     sections = {s.section.id: s.section for s in all_steps}
     return render_template(
@@ -152,7 +152,7 @@ def section(token: str, section_id: str):
         page = blank_page(current, assessment, answers, current_language())
 
     questions, replies = _questions(assessment)
-    all_steps = _steps(assessment, answers, questions, replies)
+    all_steps = _steps(answers, questions, replies)
     step = next((s for s in all_steps if s.section.id == section_id), None)
     if step is None:
         # Answers just saved on this page took it out of the assessment.
