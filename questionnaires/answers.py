@@ -47,6 +47,9 @@ MESSAGES = {
     "not-in-list": N_("\u201c%(value)s\u201d is not one of the answers in the list"),
     "not-a-country-in-list": N_("\u201c%(value)s\u201d is not a country in the list"),
     "yes-or-no": N_("Answer %(yes)s or %(no)s"),
+    # How an answer is known (evidence.py).
+    "evidence-kind": N_("Choose how this is known from the list"),
+    "evidence-note-too-long": N_("Keep the note on the evidence to %(limit)s characters or fewer. You wrote %(length)s"),
 }
 
 

@@ -4,6 +4,10 @@ A question counts when it is shown (its section applies and its condition holds)
 measures a topic. "Don't know" and unanswered questions give no level: they are left out of
 the mean and lower the coverage. "Not applicable" gives no level either, but it is an answer, not
 missing information: the question is not counted as asked, so it does not lower the coverage.
+
+A technical-assistance officer may validate a section's answers, and give an answer another
+level, with a reason (`Validated`). Where there is a validated level, it is the one that counts;
+the agency's own level is kept beside it (`Score.self_assessed`).
 """
 
 from __future__ import annotations
@@ -40,17 +44,41 @@ def answer_level(question: Question, value: Any) -> int | None:
 
 
 @dataclass(frozen=True)
+class Validated:
+    """What a reviewer checked: the sections validated, and the answers given another level."""
+
+    levels: Mapping[str, int] = field(default_factory=dict)  # question id -> the validated level
+    sections: frozenset[str] = frozenset()
+
+
+NOT_VALIDATED = Validated()
+
+
+@dataclass(frozen=True)
 class Evidence:
     """One scored question as answered: the reason behind a score."""
 
     question: Question
     value: Any
-    level: int | None
+    level: int | None  # what counts: the validated level where a reviewer gave one
+    validated: bool = False  # in a section a reviewer validated
+    adjusted: bool = False  # a reviewer gave it another level than the agency's answer
+    self_level: int | None = None  # the agency's own level, when adjusted
+
+    @property
+    def own_level(self) -> int | None:
+        """The level of the agency's own answer."""
+        return self.self_level if self.adjusted else self.level
 
     @property
     def not_applicable(self) -> bool:
-        """Answered "Not applicable": the question does not apply to this agency."""
-        return bool(self.value == NOT_APPLICABLE or self.value == [NOT_APPLICABLE])
+        """Answered "Not applicable" (and not given a level by a reviewer): the question does not
+        apply to this agency."""
+        return not self.adjusted and bool(self.value == NOT_APPLICABLE or self.value == [NOT_APPLICABLE])
+
+    def as_answered(self) -> Evidence:
+        """The agency's own answer, before any reviewer's change."""
+        return Evidence(self.question, self.value, self.own_level) if self.adjusted or self.validated else self
 
 
 @dataclass(frozen=True)
@@ -93,6 +121,16 @@ class Score:
         return self.level if self.enough else None
 
     @property
+    def validated_share(self) -> float:
+        """The share of the scored answers that a reviewer validated."""
+        return sum(1 for e in self.evidence if e.level is not None and e.validated) / self.scored if self.scored else 0.0
+
+    @property
+    def self_assessed(self) -> Score:
+        """The same questions as the agency answered them, before validation."""
+        return Score(self.target, tuple(e.as_answered() for e in self.evidence))
+
+    @property
     def gap(self) -> float | None:
         """How far the level falls short of the target; 0 when it reaches it."""
         level = self.level
@@ -107,19 +145,30 @@ class Scores:
     overall: Score | None = None
 
 
-def _evidence(questions: Iterable[Question], answers: Mapping[str, Any]) -> tuple[Evidence, ...]:
-    return tuple(
-        Evidence(q, answers.get(q.id), answer_level(q, answers.get(q.id))) for q in questions if q.scored
-    )
+def _evidence(questions: Iterable[Question], answers: Mapping[str, Any], validated: bool,
+              levels: Mapping[str, int]) -> tuple[Evidence, ...]:
+    found = []
+    for q in questions:
+        if not q.scored:
+            continue
+        own = answer_level(q, answers.get(q.id))
+        checked = levels.get(q.id)
+        if checked is not None and checked != own:
+            found.append(Evidence(q, answers.get(q.id), checked, validated, True, own))
+        else:
+            found.append(Evidence(q, answers.get(q.id), own, validated))
+    return tuple(found)
 
 
-def score(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Scores:
+def score(questionnaire: Questionnaire, answers: Mapping[str, Any], validated: Validated = NOT_VALIDATED) -> Scores:
+    """The scores of these answers; with `validated`, a reviewer's level replaces the agency's."""
     target = questionnaire.target_level
     sections: dict[str, Score] = {}
     by_topic: dict[str, list[Evidence]] = {}
     everything: list[Evidence] = []
     for section in questionnaire.applicable_sections(answers):
-        evidence = _evidence(section.visible_questions(answers), answers)
+        evidence = _evidence(section.visible_questions(answers), answers, section.id in validated.sections,
+                             validated.levels)
         if not evidence:
             continue
         sections[section.id] = Score(target, evidence)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from questionnaires.model import Questionnaire
-from questionnaires.scoring import Scores, score
+from questionnaires.scoring import NOT_VALIDATED, Scores, Validated, score
 
 from .catalogue import Catalogue
 from .recommend import PRIORITY_ORDER, Priority, Recommendation, TopicGap, find_gaps, low_evidence, recommend
@@ -77,9 +77,10 @@ class Analysis:
 
 def analyse(
     questionnaire: Questionnaire, catalogue: Catalogue, answers: Mapping[str, Any],
-    adjustments: Iterable[AdjustmentSpec] = (),
+    adjustments: Iterable[AdjustmentSpec] = (), validated: Validated = NOT_VALIDATED,
 ) -> Analysis:
-    scores = score(questionnaire, answers)
+    """`validated`: the sections a reviewer validated and the levels they gave; those levels count."""
+    scores = score(questionnaire, answers, validated)
     gaps = find_gaps(questionnaire, scores, answers)
     computed = recommend(catalogue, gaps, questionnaire.functions_of(answers), low_evidence(scores))
     return Analysis(scores, tuple(gaps), tuple(computed), tuple(apply_adjustments(computed, adjustments, catalogue)))

@@ -11,7 +11,8 @@ from typing import Any
 from questionnaires import answer_types
 from questionnaires.answers import is_empty
 from questionnaires.model import Question, Questionnaire
-from questionnaires.scoring import Evidence, Score, Scores
+from questionnaires.evidence import LABELS as EVIDENCE_LABELS
+from questionnaires.scoring import NOT_VALIDATED, Evidence, Score, Scores, Validated
 from questionnaires.text import tr
 
 from .analysis import AdjustmentSpec, Planned, analyse
@@ -67,6 +68,21 @@ class Meta:
 
 
 @dataclass(frozen=True)
+class Checks:
+    """How the answers are known, and what a reviewer checked: the evidence the agency gave for
+    each answer (question id -> (kind, note)), the sections validated and the levels a reviewer
+    gave, with their reasons, and the day of the latest validation."""
+
+    evidence: Mapping[str, tuple[str, str | None]] = field(default_factory=dict)
+    validated: Validated = NOT_VALIDATED
+    reasons: Mapping[str, str] = field(default_factory=dict)
+    on: dt.date | None = None
+
+
+NO_CHECKS = Checks()
+
+
+@dataclass(frozen=True)
 class Line:
     """A question and the answer given, for reasons and for the annex."""
 
@@ -75,6 +91,14 @@ class Line:
     level: int | None = None
     question_id: str = ""
     value: Any = None
+    # How the agency knows it: the kind's id and label, and its note on the evidence.
+    evidence: str | None = None
+    evidence_label: str = ""
+    evidence_note: str | None = None
+    # A reviewer's level for this answer, the agency's own, and the reviewer's reason.
+    validated_level: int | None = None
+    self_level: int | None = None
+    validation_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +129,10 @@ class SectionFinding:
     topics: tuple[TopicFinding, ...]
     shortfalls: tuple[Line, ...]
     not_applicable: bool = False  # every question answered "Not applicable": nothing to assess, nothing missing
+    # The level of the agency's own answers (the same as `level` unless a reviewer changed one).
+    self_level: float | None = None
+    validated: bool = False  # a reviewer validated the section
+    validated_share: float = 0.0  # of its scored answers
 
 
 @dataclass(frozen=True)
@@ -206,6 +234,9 @@ class Report:
     not_assessed: tuple[str, ...] = ()
     low_evidence: bool = False
     change: Change | None = None
+    # The share of the scored answers a reviewer validated, and the day of the latest validation.
+    validated_share: float = 0.0
+    validated_on: dt.date | None = None
 
 
 def answer_text(question: Question, value: Any, lang: str = "en") -> str:
@@ -213,9 +244,25 @@ def answer_text(question: Question, value: Any, lang: str = "en") -> str:
     return answer_types.answer_text(question, value, Translator(lang))
 
 
-def _line(evidence: Evidence, lang: str) -> Line:
+def _line(evidence: Evidence, lang: str, checks: Checks = NO_CHECKS) -> Line:
     q = evidence.question
-    return Line(tr(q.text, lang), answer_text(q, evidence.value, lang), evidence.level, q.id, evidence.value)
+    return _with_checks(Line(tr(q.text, lang), answer_text(q, evidence.value, lang), evidence.level, q.id, evidence.value),
+                        checks, lang, evidence)
+
+
+def _with_checks(line: Line, checks: Checks, lang: str, evidence: Evidence | None = None) -> Line:
+    """The line with how the answer is known and, where a reviewer changed its level, both levels."""
+    kind, note = checks.evidence.get(line.question_id, (None, None))
+    adjusted = evidence is not None and evidence.adjusted
+    if kind is None and not adjusted:
+        return line
+    return replace(
+        line, evidence=kind, evidence_label=Translator(lang)(EVIDENCE_LABELS[kind]) if kind in EVIDENCE_LABELS else "",
+        evidence_note=note,
+        validated_level=evidence.level if evidence is not None and adjusted else None,
+        self_level=evidence.own_level if evidence is not None and adjusted else None,
+        validation_reason=checks.reasons.get(line.question_id) if adjusted else None,
+    )
 
 
 def _meta(questionnaire: Questionnaire, answers: Mapping[str, Any], info: Mapping[str, Any], lang: str) -> Meta:
@@ -255,7 +302,7 @@ def _meta(questionnaire: Questionnaire, answers: Mapping[str, Any], info: Mappin
 
 
 def _section_findings(
-    questionnaire: Questionnaire, scores: Scores, answers: Mapping[str, Any], lang: str
+    questionnaire: Questionnaire, scores: Scores, answers: Mapping[str, Any], lang: str, checks: Checks = NO_CHECKS,
 ) -> tuple[SectionFinding, ...]:
     t = Translator(lang)
     findings = []
@@ -288,13 +335,16 @@ def _section_findings(
             gap=sc.gap if sc.enough else None,
             enough=sc.enough,
             topics=topics,
-            shortfalls=tuple(_line(e, lang) for e in sc.evidence if e.level is not None and e.level < sc.target),
+            shortfalls=tuple(_line(e, lang, checks) for e in sc.evidence if e.level is not None and e.level < sc.target),
             not_applicable=sc.not_applicable,
+            self_level=sc.self_assessed.shown_level,
+            validated=section.id in checks.validated.sections,
+            validated_share=sc.validated_share,
         ))
     return tuple(findings)
 
 
-def _reason(gap: TopicGap, lang: str) -> Reason:
+def _reason(gap: TopicGap, lang: str, checks: Checks = NO_CHECKS) -> Reason:
     return Reason(
         topic_id=gap.topic.id,
         topic=tr(gap.topic.title, lang),
@@ -302,7 +352,7 @@ def _reason(gap: TopicGap, lang: str) -> Reason:
         target=gap.score.target,
         gap=gap.gap,
         core=gap.core,
-        evidence=tuple(_line(e, lang) for e in gap.shortfalls()),
+        evidence=tuple(_line(e, lang, checks) for e in gap.shortfalls()),
     )
 
 
@@ -327,7 +377,8 @@ def title_in_english(resource: Resource, lang: str) -> bool:
     return lang != "en" and lang not in resource.title
 
 
-def _view(rec: Recommendation, rank: int, lang: str, priority: str | None = None, adjusted_reason: str | None = None) -> RecommendationView:
+def _view(rec: Recommendation, rank: int, lang: str, priority: str | None = None, adjusted_reason: str | None = None,
+          checks: Checks = NO_CHECKS) -> RecommendationView:
     t = Translator(lang)
     priority = priority or rec.priority
     return RecommendationView(
@@ -347,7 +398,7 @@ def _view(rec: Recommendation, rank: int, lang: str, priority: str | None = None
         availability=tr(AVAILABILITY_LABELS[rec.resource.availability], lang),
         audience_ids=tuple(rec.part.audiences),
         audiences=tuple(tr(AUDIENCE_LABELS[a], lang) for a in rec.part.audiences),
-        reasons=tuple(_reason(g, lang) for g in sorted(rec.gaps, key=lambda g: g.rank_key())),
+        reasons=tuple(_reason(g, lang, checks) for g in sorted(rec.gaps, key=lambda g: g.rank_key())),
         core=rec.core,
         foundation_reason=tr(rec.foundation.reason, lang) if rec.foundation is not None else None,
         adjusted_reason=adjusted_reason,
@@ -367,8 +418,8 @@ def _priority_note(rec: Recommendation, t: Translator) -> str | None:
     return None
 
 
-def _recommendation_views(final: tuple[Planned, ...], lang: str) -> tuple[RecommendationView, ...]:
-    views = [_view(p.recommendation, i, lang, p.priority, p.adjusted_reason) for i, p in enumerate(final, start=1)]
+def _recommendation_views(final: tuple[Planned, ...], lang: str, checks: Checks = NO_CHECKS) -> tuple[RecommendationView, ...]:
+    views = [_view(p.recommendation, i, lang, p.priority, p.adjusted_reason, checks) for i, p in enumerate(final, start=1)]
     return tuple(_once(views))
 
 
@@ -423,10 +474,10 @@ def _plan(recs: list[Recommendation], views: tuple[RecommendationView, ...], lan
 
 def _summary(
     questionnaire: Questionnaire, gaps: list[TopicGap], views: tuple[RecommendationView, ...],
-    overall: Score, not_assessed: tuple[str, ...], lang: str,
+    overall: Score, not_assessed: tuple[str, ...], lang: str, checks: Checks = NO_CHECKS,
 ) -> tuple[str, ...]:
     t = Translator(lang)
-    lines = []
+    lines = [_validation_line(overall, checks, t)]
     if overall.enough and overall.level is not None:
         # The target is not followed by a number: "The target is 3. 100% of..." reads as 3.100 %.
         lines.append(t(
@@ -467,12 +518,24 @@ def _summary(
     return tuple(lines)
 
 
-def _annex(questionnaire: Questionnaire, answers: Mapping[str, Any], lang: str) -> tuple[AnnexSection, ...]:
+def _validation_line(overall: Score, checks: Checks, t: Translator) -> str:
+    """Whether anyone outside the agency checked these figures, and how much of them."""
+    share = overall.validated_share
+    if not share or checks.on is None:
+        return t("Not validated: the agency's own assessment.")
+    return t("%(share)s of the scored answers were validated by UNODC technical-assistance staff on %(date)s.",
+             share=t.percent(share), date=t.date(checks.on))
+
+
+def _annex(questionnaire: Questionnaire, scores: Scores, answers: Mapping[str, Any], lang: str,
+           checks: Checks = NO_CHECKS) -> tuple[AnnexSection, ...]:
+    scored = {e.question.id: e for sc in scores.sections.values() for e in sc.evidence}
     return tuple(
         AnnexSection(
             tr(section.title, lang),
             tuple(
-                Line(tr(q.text, lang), answer_text(q, answers.get(q.id), lang), question_id=q.id, value=answers.get(q.id))
+                _with_checks(Line(tr(q.text, lang), answer_text(q, answers.get(q.id), lang), question_id=q.id,
+                                  value=answers.get(q.id)), checks, lang, scored.get(q.id))
                 for q in section.visible_questions(answers)
             ),
         )
@@ -489,27 +552,29 @@ def build_report(
     adjustments: list[AdjustmentSpec] | None = None,
     review: Review | None = None,
     earlier: Earlier | None = None,
+    checks: Checks = NO_CHECKS,
 ) -> Report:
-    """info: reference, date and status of the assessment. lang: the report's language."""
+    """info: reference, date and status of the assessment. lang: the report's language.
+    checks: the evidence given for the answers, and what a reviewer validated."""
     info = info or {}
     lang = Translator(lang).lang
-    analysis = analyse(questionnaire, catalogue, answers, adjustments or ())
+    analysis = analyse(questionnaire, catalogue, answers, adjustments or (), checks.validated)
     scores = analysis.scores
     recs = [p.recommendation for p in analysis.recommendations]
-    views = _recommendation_views(analysis.recommendations, lang)
+    views = _recommendation_views(analysis.recommendations, lang, checks)
     overall = scores.overall or Score(questionnaire.target_level)
-    sections = _section_findings(questionnaire, scores, answers, lang)
+    sections = _section_findings(questionnaire, scores, answers, lang, checks)
     not_assessed = tuple(s.title for s in sections if not s.enough and not s.not_applicable)
     return Report(
         meta=_meta(questionnaire, answers, info, lang),
         target=questionnaire.target_level,
         overall_level=overall.shown_level,
         overall_coverage=overall.coverage,
-        summary=_summary(questionnaire, list(analysis.gaps), views, overall, not_assessed, lang),
+        summary=_summary(questionnaire, list(analysis.gaps), views, overall, not_assessed, lang, checks),
         sections=sections,
         recommendations=views,
         plan=_plan(recs, views, lang),
-        annex=_annex(questionnaire, answers, lang),
+        annex=_annex(questionnaire, scores, answers, lang, checks),
         levels={k: tr(v, lang) for k, v in questionnaire.levels.items()},
         direction=Translator(lang).direction,
         review=review,
@@ -520,4 +585,6 @@ def build_report(
         not_assessed=not_assessed,
         low_evidence=analysis.low_evidence,
         change=compare(questionnaire, catalogue, earlier, analysis, lang) if earlier is not None else None,
+        validated_share=overall.validated_share,
+        validated_on=checks.on if overall.validated_share else None,
     )

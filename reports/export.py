@@ -7,11 +7,15 @@ from typing import Any
 
 from .build import Line, Report
 
-SCHEMA_VERSION = 1
+# 2: evidence on answers, and what a reviewer validated (README, "Machine-readable report").
+SCHEMA_VERSION = 2
 
 
 def _answer(line: Line) -> dict[str, Any]:
-    return {"question": line.question_id, "value": line.value, "level": line.level, "text": line.answer}
+    return {"question": line.question_id, "value": line.value, "level": line.level, "text": line.answer,
+            "evidence": line.evidence or "view", "evidence_note": line.evidence_note,
+            "self_assessed_level": line.self_level if line.validated_level is not None else line.level,
+            "validation_reason": line.validation_reason}
 
 
 def report_data(report: Report) -> dict[str, Any]:
@@ -26,10 +30,14 @@ def report_data(report: Report) -> dict[str, Any]:
         "target": report.target,
         "overall": {"level": report.overall_level, "coverage": round(report.overall_coverage, 3),
                     "enough_information": report.overall_level is not None},
+        "validation": {"share": round(report.validated_share, 3),
+                       "date": report.validated_on.isoformat() if report.validated_on else None},
         "sections": [
             {
                 "id": s.id, "level": s.level, "gap": s.gap, "asked": s.asked, "scored": s.scored,
                 "coverage": round(s.coverage, 3), "enough_information": s.enough,
+                "self_assessed_level": s.self_level, "validated": s.validated,
+                "validated_share": round(s.validated_share, 3),
                 "topics": [
                     {"id": t.id, "level": t.level, "gap": t.gap, "asked": t.asked, "scored": t.scored,
                      "coverage": round(t.coverage, 3), "enough_information": t.enough, "core": t.core}

@@ -18,6 +18,8 @@ from questionnaires import Questionnaire, tr
 from questionnaires.answers import is_empty
 from questionnaires.model import DONT_KNOW
 
+from questionnaires.scoring import NOT_VALIDATED, Validated
+
 from .build import answer_text
 from .analysis import AdjustmentSpec, analyse
 from .catalogue import AUDIENCE_LABELS, Catalogue
@@ -44,6 +46,9 @@ class AgencyInput:
     adjustments: tuple[AdjustmentSpec, ...] = ()
     # Checked by a reviewer (reviewed or published); a report that includes one that is not says so.
     reviewed: bool = True
+    # What a reviewer validated, which counts in the levels; and whether every section was.
+    validated_levels: Validated = NOT_VALIDATED
+    validated: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,7 @@ class AgencyRow:
     levels: tuple[float | None, ...]  # by section; None: not enough information
     asked: tuple[bool, ...]  # by section: whether the section is in the agency's mandate
     reviewed: bool = True
+    validated: bool = False  # every section validated by UNODC technical-assistance staff
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,7 @@ def build_national(
     question_section = {q.id: s.id for s in sections for q in s.questions}
     plan: dict[tuple[str, str], dict[str, Any]] = {}
     for agency in agencies:
-        analysis = analyse(questionnaire, catalogue, agency.answers, agency.adjustments)
+        analysis = analyse(questionnaire, catalogue, agency.answers, agency.adjustments, agency.validated_levels)
         scores = analysis.scores
         mandate = {s.id for s in questionnaire.applicable_sections(agency.answers)}
         overall = scores.overall
@@ -137,7 +143,7 @@ def build_national(
             agency.name, types.get(agency.agency_type, agency.agency_type), agency.reference, agency.date,
             overall.coverage if overall else 0.0,
             tuple(scores.sections[s.id].shown_level if s.id in scores.sections else None for s in sections),
-            tuple(s.id in mandate for s in sections), agency.reviewed,
+            tuple(s.id in mandate for s in sections), agency.reviewed, agency.validated,
         ))
         for gap in analysis.gaps:
             if gap.score.shown_level is not None:

@@ -2,7 +2,8 @@
 
 Out: one sheet per section, one row per question (a multiple-choice question has one row per
 option, answered Yes or No), an answer cell with a drop-down of the localized choices or a
-validated number, and a comment cell. Only answer and comment cells can be edited; the sheets
+validated number, and a comment cell. A scored question also has how its answer is known (a
+drop-down: our view, documented, checked outside the unit) and a note on the evidence. Only answer and comment cells can be edited; the sheets
 are protected without a password, so a user can still unlock them.
 
 In: everything is checked before anything is kept. Hostile files (too large, a zip bomb,
@@ -29,6 +30,9 @@ from questionnaires import Question, Questionnaire, tr
 from questionnaires.answer_types import Cell, check, handler
 from questionnaires.answers import MESSAGES, is_empty
 from questionnaires.answers import Problem as AnswerProblem
+from questionnaires.evidence import KINDS as EVIDENCE_KINDS
+from questionnaires.evidence import LABELS as EVIDENCE_LABELS
+from questionnaires.evidence import NOTE_LIMIT, VIEW, evidence_problem, normalized
 from questionnaires.text import LANGUAGES
 
 from .i18n import Translator
@@ -49,8 +53,8 @@ MAX_LISTED = 200  # problems listed to the person; the rest are counted
 MACRO_TYPES = (b"vbaproject", b"macroenabled", b"macrosheet")
 META_SHEET = "tna"
 LISTS_SHEET = "lists"
-COLUMNS = ("id", "question", "hint", "condition", "answer", "comment")
-ANSWER_COLUMN, COMMENT_COLUMN = 5, 6
+COLUMNS = ("id", "question", "hint", "condition", "answer", "comment", "evidence", "evidence_note")
+ANSWER_COLUMN, COMMENT_COLUMN, EVIDENCE_COLUMN, NOTE_COLUMN = 5, 6, 7, 8
 OPTION_SEPARATOR = ":"
 
 
@@ -74,11 +78,13 @@ def _sheet_title(number: int, title: str) -> str:
 def write_workbook(
     questionnaire: Questionnaire, agency_type: str | None, lang: str, answers: Mapping[str, Any] | None = None,
     reference: str = "", base_version: int = 0, other_work: Sequence[str] = (),
+    evidence: Mapping[str, tuple[str | None, str | None]] | None = None,
 ) -> bytes:
     """The workbook for an agency type doing this other work, filled in with `answers` if given
-    (their other work then counts)."""
+    (their other work then counts), and how each answer is known (`evidence`: kind, note)."""
     t = Translator(lang)
     answers = answers or {}
+    evidence = evidence or {}
     other_work = questionnaire.other_functions(answers) if answers else list(other_work)
     book = Workbook()
     about = book.active
@@ -87,6 +93,7 @@ def write_workbook(
     lines = [
         t("Answer in the column “Answer”: choose from the list where there is one. Add anything you want to say in “Comment”."),
         t("Leave a question blank if it does not apply (see “Only if”). Multiple-choice questions have one line per choice: answer Yes or No."),
+        t("For a scored question, you may say how you know the answer in “How it is known”, and name the evidence (its title, date, and who holds it) in “Evidence”."),
         t("Other cells are locked so that the file can be read back. You can unlock a sheet (no password) but do not change the ids."),
         t("When you are done, upload the file with your private link, or give it to the person who sent it."),
     ]
@@ -115,7 +122,9 @@ def write_workbook(
         return ranges[values]
 
     header_fill = PatternFill("solid", fgColor="DDDDDD")
-    headers = [t("Id"), t("Question"), t("Hint"), t("Only if"), t("Answer"), t("Comment")]
+    headers = [t("Id"), t("Question"), t("Hint"), t("Only if"), t("Answer"), t("Comment"), t("How it is known"), t("Evidence")]
+    kind_rule = Cell("list", t("Choose how this is known from the list"), values=tuple(t(EVIDENCE_LABELS[k]) for k in EVIDENCE_KINDS))
+    note_rule = Cell("text", t("Up to %(limit)s characters.", limit=t.number(NOTE_LIMIT)), high=NOTE_LIMIT)
     for number, paper in enumerate(paper_form(questionnaire, agency_type, lang, other_work)):
         sheet = book.create_sheet(_sheet_title(number, paper.title))
         _append(sheet, headers)
@@ -124,9 +133,16 @@ def write_workbook(
         if paper.condition:
             _append(sheet, ["", paper.condition])
             sheet.cell(row=sheet.max_row, column=2).font = Font(italic=True)
+        kinds, notes = _validation(kind_rule, list_range), _validation(note_rule, list_range)
         for pq in paper.questions:
-            _write_question(sheet, pq, answers.get(pq.id), t, list_range)
-        for column, width in zip("ABCDEF", (24, 60, 40, 40, 30, 40), strict=True):
+            row = _write_question(sheet, pq, answers.get(pq.id), t, list_range)
+            if pq.question.scored:
+                kind, note = evidence.get(pq.id, (None, None))
+                _write_evidence(sheet, row, kind, note, t, kinds, notes)
+        for rule in (kinds, notes):
+            if rule.sqref:
+                sheet.add_data_validation(rule)
+        for column, width in zip("ABCDEFGH", (24, 60, 40, 40, 30, 40, 26, 40), strict=True):
             sheet.column_dimensions[column].width = width
         sheet.freeze_panes = "A2"
         sheet.protection.sheet = True
@@ -137,13 +153,24 @@ def write_workbook(
     return out.getvalue()
 
 
-def _write_question(sheet: Any, pq: PaperQuestion, value: Any, t: Translator, list_range: Callable[[tuple[str, ...]], str]) -> None:
+def _write_evidence(sheet: Any, row: int, kind: str | None, note: str | None, t: Translator,
+                    kinds: DataValidation, notes: DataValidation) -> None:
+    """How the answer is known, and the note on the evidence, on the question's own row."""
+    for column in (EVIDENCE_COLUMN, NOTE_COLUMN):
+        sheet.cell(row=row, column=column).protection = Protection(locked=False)
+    text_cell(sheet.cell(row=row, column=EVIDENCE_COLUMN), t(EVIDENCE_LABELS[kind]) if kind in EVIDENCE_LABELS and kind != VIEW else None)
+    text_cell(sheet.cell(row=row, column=NOTE_COLUMN), note or None).alignment = Alignment(wrap_text=True, vertical="top")
+    kinds.add(sheet.cell(row=row, column=EVIDENCE_COLUMN))
+    notes.add(sheet.cell(row=row, column=NOTE_COLUMN))
+
+
+def _write_question(sheet: Any, pq: PaperQuestion, value: Any, t: Translator, list_range: Callable[[tuple[str, ...]], str]) -> int:
     """The question's row, and its answer cell as its answer type makes it; a type whose
-    answer is a list gets one row per option, ticked Yes or No."""
+    answer is a list gets one row per option, ticked Yes or No. Returns the question's row."""
     question = pq.question
     kind = handler(question)
     _append(sheet, [question.id, pq.text, pq.hint, pq.condition])
-    row = sheet.max_row
+    row: int = sheet.max_row
     for column in (2, 3, 4):
         sheet.cell(row=row, column=column).alignment = Alignment(wrap_text=True, vertical="top")
     if kind.many:
@@ -155,7 +182,7 @@ def _write_question(sheet: Any, pq: PaperQuestion, value: Any, t: Translator, li
             _editable(sheet, sheet.max_row)
             validation.add(sheet.cell(row=sheet.max_row, column=ANSWER_COLUMN))
         sheet.add_data_validation(validation)
-        return
+        return row
     _editable(sheet, row)
     answer = sheet.cell(row=row, column=ANSWER_COLUMN)
     rule = kind.cell(question, t)
@@ -165,6 +192,7 @@ def _write_question(sheet: Any, pq: PaperQuestion, value: Any, t: Translator, li
     validation = _validation(rule, list_range)
     sheet.add_data_validation(validation)
     validation.add(answer)
+    return row
 
 
 def looks_like_formula(text: str) -> bool:
@@ -218,6 +246,8 @@ class Imported:
     language: str
     reference: str
     base_version: int
+    # How each answer is known, as stored (kind, note); (None, None) for a blank "our view".
+    evidence: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
 
 def _refuse_hostile(data: bytes, t: Translator) -> None:
@@ -281,6 +311,8 @@ class _Row:
     key: str
     answer: Any  # the cells, or None when the row has none there
     comment: Any
+    evidence: Any = None
+    note: Any = None
 
     @property
     def formula(self) -> bool:
@@ -288,7 +320,7 @@ class _Row:
         not hide it). Text written with a quote prefix, as the app writes it, is text."""
         return any(c is not None and (c.data_type == "f" or (
             isinstance(c.value, str) and looks_like_formula(c.value) and not c.style_array.quotePrefix))
-            for c in (self.answer, self.comment))
+            for c in (self.answer, self.comment, self.evidence, self.note))
 
 
 @dataclass
@@ -297,6 +329,7 @@ class _Found:
     comments: dict[str, str] = field(default_factory=dict)
     # question id -> the options answered Yes, for a question with one row per option
     ticks: dict[str, list[str]] = field(default_factory=dict)
+    evidence: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     where: dict[str, tuple[str, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
@@ -374,7 +407,8 @@ def _rows(book: Any, id_header: str, limit: int, t: Translator) -> Iterator[_Row
             for number, cells in _sheet_rows(book[sheet_name], limit):
                 key = cells[0].value if cells[0] is not None and number > 1 else None
                 if isinstance(key, str) and key.strip():
-                    yield _Row(sheet_name, number, key.strip(), cells[ANSWER_COLUMN - 1], cells[COMMENT_COLUMN - 1])
+                    yield _Row(sheet_name, number, key.strip(), cells[ANSWER_COLUMN - 1], cells[COMMENT_COLUMN - 1],
+                               cells[EVIDENCE_COLUMN - 1], cells[NOTE_COLUMN - 1])
         except _BelowLimit as below:
             raise WorkbookError(t("The sheet “%(sheet)s” has something in row %(row)s. A sheet of this questionnaire has at most %(most)s rows. Delete what is below them and upload the file again.",
                                   sheet=sheet_name, row=t.number(below.row), most=limit)) from None
@@ -394,6 +428,8 @@ def _read_row(row: _Row, known: Mapping[str, Question], words: Translator, t: Tr
     comment = row.comment.value if row.comment is not None else None
     if comment not in (None, ""):
         found.comments[qid] = str(comment)[:2000]
+    if question.scored and not option_id:
+        _read_evidence(row, qid, words, t, found)
     raw = row.answer.value if row.answer is not None else None
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return
@@ -410,6 +446,21 @@ def _read_row(row: _Row, known: Mapping[str, Question], words: Translator, t: Tr
         found.problem(row, _message(problem, t))
     else:
         found.answers[qid] = value
+
+
+def _read_evidence(row: _Row, qid: str, words: Translator, t: Translator, found: _Found) -> None:
+    """How the answer on this row is known: a label of the workbook's language (or an id)."""
+    raw = row.evidence.value if row.evidence is not None else None
+    note = row.note.value if row.note is not None else None
+    text = str(raw).strip() if raw is not None else ""
+    by_label = {words(EVIDENCE_LABELS[k]).casefold(): k for k in EVIDENCE_KINDS} | {k: k for k in EVIDENCE_KINDS}
+    kind = by_label.get(text.casefold()) if text else VIEW
+    note_text = str(note).strip() if note is not None else ""
+    problem = AnswerProblem("not-in-list", {"value": text}) if kind is None else evidence_problem(kind, note_text)
+    if problem is not None:
+        found.problem(row, _message(problem, t))
+        return
+    found.evidence[qid] = normalized(kind, note_text)
 
 
 def _message(problem: AnswerProblem, t: Translator) -> str:
@@ -445,4 +496,4 @@ def _read(book: Any, questionnaire: Questionnaire, t: Translator) -> tuple[Impor
     if found.problems:
         return None, found.problems
     return Imported(answers, found.comments, tuple(found.where), words.lang, str(meta.get("reference") or ""),
-                    meta.get("base_version", 0)), []
+                    meta.get("base_version", 0), {qid: e for qid, e in found.evidence.items() if qid in answers}), []

@@ -114,6 +114,9 @@ MATRIX = {
     "review.reviewed": [("POST", "/review/{published}/reviewed", staff(302))],
     "review.publish": [("POST", "/review/{published}/publish", staff(302)), ("POST", "/review/{draft}/publish", staff(404))],
     "review.publish_preview": [("GET", "/review/{published}/publish", staff(302)), ("GET", "/review/{draft}/publish", staff(404))],
+    # Validation: staff only; a published assessment is sent back to its review with a message.
+    "review.validate": [("GET", "/review/{published}/validate/sea", staff(302)), ("POST", "/review/{published}/validate/sea", staff(302)),
+                        ("GET", "/review/{draft}/validate/sea", staff(404))],
     "review.resolve": [("POST", "/review/{published}/comments/not-a-comment/resolve", staff(302)),
                        ("POST", "/review/{draft}/comments/not-a-comment/resolve", staff(404))],
     "portfolio.index": [("GET", "/portfolio/", readers(200))],

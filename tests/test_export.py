@@ -19,7 +19,7 @@ ANSWERS = (
 
 
 def check_schema(data: dict) -> None:
-    assert data["schema"] == 1 and data["questionnaire"]["id"] == "smuggling-of-migrants"
+    assert data["schema"] == 2 and data["questionnaire"]["id"] == "smuggling-of-migrants"
     assert set(data["overall"]) == {"level", "coverage", "enough_information"}
     for section in data["sections"]:
         assert {"id", "level", "gap", "asked", "scored", "coverage", "enough_information", "topics"} <= set(section)

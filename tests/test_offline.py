@@ -173,7 +173,7 @@ def test_answers_as_json_and_csv_and_the_json_makes_the_same_report(app, questio
     browser = Browser(app.test_client())
     browser.post(f"/a/{token}/submit", {}, csrf_from=f"/a/{token}/check", status=302)
     data = json.loads(browser.get(f"/a/{token}/answers.json").data)
-    assert data["schema"] == 1 and data["questionnaire"] == "smuggling-of-migrants"
+    assert data["schema"] == 2 and data["questionnaire"] == "smuggling-of-migrants"
     assert {k: sorted(v) if isinstance(v, list) else v for k, v in data["answers"].items()} == expected
     row = next(r for r in data["shown"] if r["question"] == "country")
     assert row["value"] == "KE" and row["text"] == "Kenya"

@@ -163,7 +163,7 @@ def test_review_journey_with_clarification_adjustments_and_audit(app, people, qu
     assert "Reviewed by Tara Reviewer" in html and "Plan a workshop in March." in html
     assert "Changed by the reviewer:</strong> Academy asks for trainers." in html
     assert "Sections 1 and 2: extent, routes and trends" not in html.split("<h2>The report</h2>")[1]
-    trail = html[html.index("Audit trail"):html.index("The report")]
+    trail = html[html.index("Audit trail"):html.index("<h2>The report</h2>")]
     assert "sea_interdiction_procedure" in trail and "draft" in trail, "the official's change after the clarification"
     for action in ["answers changed", "submitted", "clarification asked", "recommendation remove", "recommendation add", "report note", "reviewed", "published"]:
         assert action in trail, action
@@ -234,13 +234,14 @@ def test_portfolio_hides_groups_of_fewer_than_three_agencies_and_exports(app, pe
         publish_as_ta(app, ta, aid)
     html = donor.get("/portfolio/").get_data(as_text=True)
     by_type = html.split("Capacity by section and type of agency</h2>")[1].split("<h2>")[0]
-    assert "Coast guard or maritime police" in by_type and "(3)" in by_type
+    assert "Coast guard or maritime police" in by_type and "(3; 0 validated)" in by_type
     by_country = html.split("Capacity by section and country</h2>")[1].split("<h2>")[0]
     assert "Not enough published assessments" in by_country, "Kenya has 2 agencies, Tanzania 1: both hidden"
     assert "Interdiction of vessels at sea" in html.split("Most frequent gaps")[1]
 
     rows = list(csv.reader(io.StringIO(donor.get("/portfolio/export/heat-agency-type.csv").get_data(as_text=True))))
-    assert rows[0] == ["Group", "Section", "Mean level", "Agencies"] and all(r[3] == "3" for r in rows[1:])
+    assert rows[0] == ["Group", "Section", "Mean level", "Agencies", "Validated agencies"]
+    assert all(r[3] == "3" and r[4] == "0" for r in rows[1:])
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(donor.get("/portfolio/export/demand.xlsx").data))

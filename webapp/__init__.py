@@ -75,6 +75,19 @@ def _template_helpers(app: Flask) -> None:
     from reports.i18n import Translator
     from reports.recommend import PRIORITY_ORDER
 
+    from flask_babel import gettext
+
+    from questionnaires import evidence
+    from webapp.core.validation import STATE_LABELS
+
+    @app.context_processor
+    def evidence_words() -> dict:
+        """How an answer is known, in the page's language, for the wizard and the reports' pages."""
+        return {"evidence_kinds": evidence.KINDS, "evidence_note_limit": evidence.NOTE_LIMIT,
+                "evidence_labels": {k: gettext(v) for k, v in evidence.LABELS.items()},
+                "evidence_hints": {k: gettext(v) for k, v in evidence.HINTS.items()}}
+
+    app.jinja_env.globals["validation_label"] = lambda state: str(STATE_LABELS.get(state, state))
     # A priority by its name in the page's language, never its id.
     app.jinja_env.globals["priority_name"] = lambda priority: (
         priority_label(priority, Translator(current_language())) if priority in PRIORITY_ORDER else priority)

@@ -11,7 +11,9 @@ import click
 from questionnaires import DEFAULT_QUESTIONNAIRE, DefinitionError, Questionnaire
 from questionnaires.answer_types import check_all, from_file
 from questionnaires.yamlio import load_yaml
-from reports.build import build_report
+from questionnaires.evidence import evidence_problem, normalized
+from questionnaires.scoring import Validated
+from reports.build import Checks, build_report
 from reports.catalogue import DEFAULT_CATALOGUE, load_definitions
 from reports.i18n import LANGUAGES
 from reports.render import render_document, render_pdf
@@ -104,7 +106,8 @@ def report(answers_file: str | None, output: str | None, fmt: str | None, refere
             for problem in exc.problems:
                 click.echo(problem, err=True)
             sys.exit(1)
-        built = build_report(questionnaire, catalogue, answers, info, language or info.get("language", "en"))
+        built = build_report(questionnaire, catalogue, answers, info, language or info.get("language", "en"),
+                             checks=info["checks"])
     if fmt is None:
         fmt = "html" if output and Path(output).suffix.lower() in (".html", ".htm") else "pdf"
     if fmt == "json":
@@ -191,8 +194,12 @@ def _read_answers(path: str, data: object, questionnaire) -> tuple[dict, dict]:
         raise DefinitionError([f"{path}: (top level): expected a map with an 'answers' map"])
     if data.get("questionnaire", questionnaire.id) != questionnaire.id:
         raise DefinitionError([f"{path}: questionnaire: expected {questionnaire.id!r}"])
+    schema = data.get("schema", 1)
+    if schema not in (1, 2):
+        raise DefinitionError([f"{path}: schema: {schema!r} is not one this version reads (1 or 2)"])
     answers = {k: from_file(questionnaire, k, v) for k, v in data["answers"].items()}
     problems = [f"{path}: {p}" for p in check_all(questionnaire, answers)]
+    checks = _checks_from_file(data, problems, path)
     if problems:
         raise DefinitionError(problems)
     date = data.get("date")
@@ -201,8 +208,36 @@ def _read_answers(path: str, data: object, questionnaire) -> tuple[dict, dict]:
         "date": date if isinstance(date, dt.date) else dt.date.today(),
         "status": str(data.get("status", "Prepared from an answers file")),
         "language": str(data.get("language", "en")),
+        "checks": checks,
     }
     return answers, info
+
+
+def _checks_from_file(data: dict, problems: list[str], path: str) -> Checks:
+    """The evidence and validation of a schema 2 answers file (a schema 1 file has neither)."""
+    evidence: dict[str, tuple[str, str | None]] = {}
+    for qid, given in (data.get("evidence") or {}).items():
+        kind, note = (given.get("kind"), given.get("note")) if isinstance(given, dict) else (None, None)
+        problem = evidence_problem(kind, note)
+        if problem is not None or kind is None:
+            problems.append(f"{path}: evidence.{qid}: {problem.message() if problem else 'expected a kind'}")
+            continue
+        stored = normalized(kind, note)
+        if stored[0] is not None:
+            evidence[qid] = (stored[0], stored[1])
+    found = data.get("validation") or {}
+    sections = found.get("sections") or {}
+    done = [sid for sid, v in sections.items() if isinstance(v, dict) and v.get("state") == "validated"]
+    levels = {qid: v["level"] for qid, v in (found.get("levels") or {}).items()
+              if isinstance(v, dict) and v.get("level") in range(5)}
+    dates = [v.get("date") for v in sections.values() if isinstance(v, dict) and v.get("state") == "validated"]
+    try:
+        on = max(dt.date.fromisoformat(d) for d in dates if isinstance(d, str)) if dates else None
+    except ValueError:
+        problems.append(f"{path}: validation.sections: a date is not YYYY-MM-DD")
+        on = None
+    reasons = {qid: str(v.get("reason", "")) for qid, v in (found.get("levels") or {}).items() if isinstance(v, dict)}
+    return Checks(evidence, Validated(levels, frozenset(done)), reasons, on)
 
 
 def _agency_type_option(questionnaire, agency_type: str | None) -> None:
@@ -300,7 +335,8 @@ def _answers_as_import(path: str, questionnaire):
         return None, [Problem("", 0, "", problem) for problem in exc.problems]
     visible = {q.id for q in questionnaire.visible_questions(answers)}
     answers = {k: v for k, v in answers.items() if k in visible}
-    return Imported(answers, {}, (), info["language"], "", 0), []
+    evidence = {qid: known for qid, known in info["checks"].evidence.items() if qid in answers}
+    return Imported(answers, {}, (), info["language"], "", 0, evidence), []
 
 
 def _import_into(link: str, imported) -> None:
@@ -315,8 +351,8 @@ def _import_into(link: str, imported) -> None:
             raise click.ClickException("This link does not open an assessment.")
         if assessment.submitted:
             raise click.ClickException("This assessment is submitted; its answers can no longer change.")
-        values, base = store.workbook_values(assessment, imported, keep_file=False)
-        conflicts = store.save_page(assessment, values, base, comments=imported.comments)
+        values, base, evidence = store.workbook_values(assessment, imported, keep_file=False)
+        conflicts = store.save_page(assessment, values, base, comments=imported.comments, evidence=evidence)
         if conflicts:
             for qid in conflicts:
                 click.echo(f"{qid}: a different answer was saved after the workbook was made", err=True)

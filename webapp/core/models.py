@@ -100,6 +100,8 @@ class Assessment(db.Model):
     review_note: Mapped[str | None] = mapped_column(FreeText(4000))
     # Sent with the start form, so that a double-clicked "Start" creates one assessment.
     creation_key: Mapped[str | None] = mapped_column(String(64))
+    # How far a reviewer checked it: self-assessed, under validation, validated (validation.py).
+    validation: Mapped[str] = mapped_column(String(16), default="self-assessed", server_default="self-assessed", index=True)
     # The earlier assessment whose answers this one started from, if any.
     previous_id: Mapped[str | None] = mapped_column(ForeignKey("assessment.id", name="fk_assessment_previous"))
 
@@ -154,12 +156,49 @@ class Answer(db.Model):
     confidential: Mapped[bool] = mapped_column(default=False, server_default="0")
     # Carried over from the previous assessment and not yet confirmed or changed.
     carried: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # How the agency knows it (questionnaires/evidence.py; empty: its own view), and what the evidence is.
+    evidence: Mapped[str | None] = mapped_column(String(16))
+    evidence_note: Mapped[str | None] = mapped_column(FreeText(300))
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
 
 
 
+
+
+class SectionValidation(db.Model):
+    """A reviewer validated a section's answers, in a mission or from documents. A change the
+    official makes afterwards reopens it."""
+
+    __tablename__ = "section_validation"
+
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True)
+    section_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16))  # validated, reopened
+    validated_by: Mapped[str | None] = mapped_column(ForeignKey("user_account.id"))
+    validated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    reopened_at: Mapped[dt.datetime | None] = mapped_column()
+    # The assessment version that wrote it: a page shown at an older version must not undo it.
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+
+    validator: Mapped[User | None] = relationship()
+
+
+class AnswerValidation(db.Model):
+    """A reviewer's level for one answer, with the reason. The official's answer is kept; this
+    level counts instead, as long as the answer is the one it was given for."""
+
+    __tablename__ = "answer_validation"
+
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    level: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(FreeText(1000))
+    # The answer as it was when the level was given.
+    value: Mapped[Any] = mapped_column(FreeJSON, nullable=True)
+    validated_by: Mapped[str | None] = mapped_column(ForeignKey("user_account.id"))
+    validated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 def new_session_token() -> str:
@@ -319,6 +358,8 @@ class PublishedProfile(db.Model):
     name: Mapped[str | None] = mapped_column(FreeText(200))
     country: Mapped[str | None] = mapped_column(String(2), index=True)
     agency_type: Mapped[str | None] = mapped_column(String(40), index=True)
+    # Validated by a reviewer in every section when it was published.
+    validated: Mapped[bool] = mapped_column(default=False, server_default="0")
     # The agency the portfolio counts it for: its agency, or the assessment itself if it has none.
     agency_key: Mapped[str | None] = mapped_column(String(36), index=True)
     # The years in which this is its agency's latest published assessment: from current_from

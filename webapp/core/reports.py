@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 
 from reports.build import Report, build_report
 from reports.compare import Earlier, TrainingDone
-from webapp.core import store
+from webapp.core import store, validation
 from webapp.core.models import Assessment, utcnow
 from webapp.core.status import LABELS
 
@@ -38,7 +38,8 @@ def report_for(assessment: Assessment, language: str, audience: Audience) -> Rep
             date = assessment.submitted_at or assessment.updated_at
     info = {"reference": assessment.reference, "date": date.date(), "status": status}
     return build_report(current_app.extensions["tna.questionnaire"], current_app.extensions["tna.catalogue"], answers, info, language,
-                        store.adjustment_specs(assessment), store.review_info(assessment), _earlier(assessment))
+                        store.adjustment_specs(assessment), store.review_info(assessment), _earlier(assessment),
+                        validation.checks(assessment))
 
 
 def _earlier(assessment: Assessment) -> Earlier | None:

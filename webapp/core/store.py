@@ -73,10 +73,15 @@ def start_from(
         return assessment  # a double-clicked start: the first click did the work
     carried = carry_over(questionnaire, history, previous.questionnaire_version, previous.answer_values())
     secret = confidential_ids(previous)
+    # How each answer is known carries over with it (an answer renamed since keeps none).
+    known = {qid: row for qid, row in previous.answer_rows().items() if row.value is not None}
     assessment.previous_id = previous.id
     for question_id, value in carried.answers.items():
+        source = known.get(question_id)
         assessment.answers.append(Answer(question_id=question_id, value=value, revision=assessment.version,
-                                         confidential=question_id in secret, carried=True))
+                                         confidential=question_id in secret, carried=True,
+                                         evidence=source.evidence if source else None,
+                                         evidence_note=source.evidence_note if source else None))
     db.session.add(AuditEvent(assessment_id=assessment.id, actor_id=_actor_id(), action="started from an earlier assessment",
                               after={"previous": previous.reference, "carried": len(carried.answers),
                                      "not carried": list(carried.dropped)}))
@@ -115,20 +120,29 @@ def training(agency_id: str, since: dt.date | None = None, until: dt.date | None
     return list(db.session.scalars(query.order_by(Training.starts_on, Training.created_at)))
 
 
-def workbook_values(assessment: Assessment, imported: Imported, keep_file: bool) -> tuple[dict[str, Any], int]:
-    """What an imported workbook changes, and the version to check conflicts against.
+def workbook_values(assessment: Assessment, imported: Imported, keep_file: bool) -> tuple[dict[str, Any], int, dict[str, Any]]:
+    """What an imported workbook changes, the version to check conflicts against, and how the
+    answers it changes are known.
 
     A workbook downloaded from this assessment is a whole copy: a cell left blank clears the
     answer, and answers saved in the browser since the download are conflicts. Any other
     workbook (a blank one, filled on paper at a workshop) only adds: its blank cells leave
     saved answers alone, and any saved answer it would change is a conflict. `keep_file` is the
-    official's choice, after seeing the conflicts, to keep the file's answers."""
+    official's choice, after seeing the conflicts, to keep the file's answers. Evidence follows
+    the same rule: a blank evidence cell of the assessment's own workbook means "our view"; in
+    any other, it leaves the stored evidence alone."""
     stored = assessment.answer_values()
+    rows = assessment.answer_rows()
     same = imported.reference == assessment.reference
     wanted = {qid: imported.answers.get(qid) for qid in imported.asked} if same else dict(imported.answers)
     values = {qid: v for qid, v in wanted.items() if stored.get(qid) != (None if is_empty(v) else v)}
+    known = {qid: e for qid, e in imported.evidence.items() if same or e != (None, None)}
+    for qid, given in known.items():
+        row = rows.get(qid)
+        if qid not in values and row is not None and row.value is not None and (row.evidence, row.evidence_note) != given:
+            values[qid] = row.value  # the same answer, known another way
     base = assessment.version if keep_file else (imported.base_version if same else 0)
-    return values, base
+    return values, base, {qid: e for qid, e in known.items() if qid in values}
 
 
 _BY_TOKEN = select(Assessment).where(Assessment.token == bindparam("token"))
@@ -164,17 +178,23 @@ def find_by_token(token: str) -> Assessment | None:
     return db.session.scalar(_BY_TOKEN, {"token": token})
 
 
+Evidence = Mapping[str, tuple[str | None, str | None]]
+
+
 def newer_answers(
     assessment: Assessment, base_version: int, values: Mapping[str, Any],
-    confidential: Mapping[str, bool] | None = None,
+    confidential: Mapping[str, bool] | None = None, evidence: Evidence | None = None,
 ) -> dict[str, Any]:
     """Stored answers written after `base_version` that these values would overwrite: a
-    different value, a cleared answer, or a different confidential mark."""
+    different value, a cleared answer, a different confidential mark or different evidence."""
     confidential = confidential or {}
+    evidence = evidence or {}
 
     def differs(qid: str, row: Any) -> bool:
         sent = None if is_empty(values[qid]) else values[qid]
         if row.value != sent:
+            return True
+        if qid in evidence and sent is not None and (row.evidence, row.evidence_note) != tuple(evidence[qid]):
             return True
         return qid in confidential and bool(row.confidential) != confidential[qid]
 
@@ -235,7 +255,7 @@ Conflicts = dict[str, tuple[Any, Any]]
 def save_page(
     assessment: Assessment, values: Mapping[str, Any], base_version: int,
     confidential: Mapping[str, bool] | None = None, language: str | None = None,
-    comments: Mapping[str, str] | None = None,
+    comments: Mapping[str, str] | None = None, evidence: Evidence | None = None,
 ) -> Conflicts:
     """Save a page's (or a workbook's) answers in one transaction, unless they would overwrite
     an answer saved elsewhere since `base_version`.
@@ -245,9 +265,12 @@ def save_page(
     was shown, or another save that commits between this one's read and its write (the
     version check refuses this one; the assessment is then read afresh). An empty result means
     everything was saved. No database exception leaves this function.
+
+    `evidence`: how each answer is known, (kind, note) by question id, for the answers sent with it.
     """
     confidential = confidential or {}
-    newer = newer_answers(assessment, base_version, values, confidential)
+    evidence = evidence or {}
+    newer = newer_answers(assessment, base_version, values, confidential, evidence)
     if newer:
         return {qid: (theirs, values[qid]) for qid, theirs in newer.items()}
     if not values and not comments:
@@ -255,7 +278,7 @@ def save_page(
     for question_id, text in (comments or {}).items():
         db.session.add(Comment(assessment_id=assessment.id, question_id=question_id, text=f"[workbook] {text}"[:4000]))
     try:
-        _write_answers(assessment, values, confidential, language)
+        _write_answers(assessment, values, confidential, language, evidence)
     except (StaleDataError, IntegrityError):
         # The version check refused the write, or the other save added the same answer first.
         db.session.rollback()
@@ -268,6 +291,7 @@ def save_page(
 
 def _write_answers(
     assessment: Assessment, values: Mapping[str, Any], confidential: Mapping[str, bool], language: str | None,
+    evidence: Evidence,
 ) -> None:
     """Write these answers and commit; an empty value clears the stored answer.
 
@@ -281,22 +305,31 @@ def _write_answers(
     now = utcnow()
     before = {qid: rows[qid].value if qid in rows else None for qid in values}
     changed = sorted(qid for qid, value in values.items() if before[qid] != (None if is_empty(value) else value))
+    known_before = {qid: (rows[qid].evidence, rows[qid].evidence_note) if qid in rows and rows[qid].value is not None
+                    else (None, None) for qid in values}
     for question_id, value in values.items():
         row = rows.get(question_id)
         if row is not None:
             row.carried = False  # seen and saved by the official: confirmed or changed
+        known = tuple(evidence[question_id]) if question_id in evidence else None
         if is_empty(value):
             if row is not None and row.value is not None:
                 # Cleared, not deleted: the row keeps the version that cleared it.
-                row.value, row.revision = None, revision
+                row.value, row.evidence, row.evidence_note, row.revision = None, None, None, revision
         elif row is None:
+            kind, note = known or (None, None)
             assessment.answers.append(Answer(question_id=question_id, value=value, revision=revision,
-                                             confidential=bool(confidential.get(question_id))))
+                                             confidential=bool(confidential.get(question_id)), evidence=kind,
+                                             evidence_note=note))
         else:
             secret = bool(confidential[question_id]) if question_id in confidential else row.confidential
-            # A change of the confidential mark is a change too: a stale tab must see it.
-            if row.value != value or secret != row.confidential:
+            kind, note = known if known is not None else (row.evidence, row.evidence_note)
+            # A change of the confidential mark or of the evidence is a change too: a stale tab must see it.
+            if row.value != value or secret != row.confidential or (kind, note) != (row.evidence, row.evidence_note):
                 row.value, row.confidential, row.revision = value, secret, revision
+                row.evidence, row.evidence_note = kind, note
+    evidence_changed = sorted(qid for qid in evidence if qid in values and not is_empty(values[qid])
+                              and tuple(evidence[qid]) != known_before[qid])
     _follow_agency(assessment, values)
     # Touching the assessment row makes the version check run even when only answers changed.
     assessment.updated_at = now
@@ -304,6 +337,16 @@ def _write_answers(
     if changed:
         db.session.add(AuditEvent(assessment_id=assessment.id, actor_id=_actor_id(), action="answers changed",
                                   before={q: before[q] for q in changed}, after={q: values[q] for q in changed}, at=now))
+    if evidence_changed:
+        db.session.add(AuditEvent(
+            assessment_id=assessment.id, actor_id=_actor_id(), action="evidence changed", at=now,
+            before={q: {"evidence": known_before[q][0], "note": known_before[q][1]} for q in evidence_changed},
+            after={q: {"evidence": evidence[q][0], "note": evidence[q][1]} for q in evidence_changed}))
+    if changed or evidence_changed:
+        from webapp.core.definitions import questionnaire
+        from webapp.core.validation import reopen
+
+        reopen(assessment, questionnaire(), [*changed, *evidence_changed], _actor_id())
     db.session.commit()
 
 

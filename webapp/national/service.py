@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from questionnaires import Questionnaire
 from reports.catalogue import Catalogue
+from webapp.core.validation import VALIDATED, validated_of
 from reports.national import AgencyInput, NationalReport, build_national
 from webapp.core.db import db
 from webapp.core.models import Agency, Assessment, AuditEvent, PublishedProfile, User, utcnow
@@ -116,7 +117,8 @@ def included(record: NationalRecord) -> list[tuple[Assessment, Profile]]:
 def agency_input(assessment: Assessment, profile: Profile) -> AgencyInput:
     return AgencyInput(profile.name, profile.agency_type, assessment.reference,
                        (assessment.submitted_at or assessment.created_at).date(), assessment.answer_values(),
-                       tuple(adjustment_specs(assessment)), reviewed(assessment))
+                       tuple(adjustment_specs(assessment)), reviewed(assessment), validated_of(assessment),
+                       assessment.validation == VALIDATED)
 
 
 def build(record: NationalRecord, questionnaire: Questionnaire, catalogue: Catalogue, lang: str, status: str) -> NationalReport:

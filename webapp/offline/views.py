@@ -59,7 +59,9 @@ def workbook(token: str):
     assessment = assessment_or_404(token)
     answers = assessment.answer_values()
     lang = request.args.get("lang") if request.args.get("lang") in LANGUAGES else assessment.language
-    data = write_workbook(questionnaire(), answers.get("agency_type"), lang, answers, assessment.reference, assessment.version)
+    known = {qid: (row.evidence, row.evidence_note) for qid, row in assessment.answer_rows().items() if row.value is not None}
+    data = write_workbook(questionnaire(), answers.get("agency_type"), lang, answers, assessment.reference, assessment.version,
+                          evidence=known)
     return download(data, XLSX, f"{assessment.reference}.xlsx")
 
 
@@ -97,8 +99,8 @@ def import_workbook(token: str):
         return render_template("offline/import.html", assessment=assessment, error=str(exc)), 400
     if problems or imported is None:
         return render_template("offline/import.html", assessment=assessment, problems=problems, listed=MAX_LISTED), 400
-    values, base_version = store.workbook_values(assessment, imported, request.form.get("keep_file") == "yes")
-    conflicts = store.save_page(assessment, values, base_version, comments=imported.comments)
+    values, base_version, evidence = store.workbook_values(assessment, imported, request.form.get("keep_file") == "yes")
+    conflicts = store.save_page(assessment, values, base_version, comments=imported.comments, evidence=evidence)
     if conflicts:
         q = questionnaire()
         rows = [(q.question(qid), theirs, sent) for qid, (theirs, sent) in conflicts.items()]

@@ -36,6 +36,9 @@ from webapp.core.models import (
 LOCK_KEY = 7_210_421
 
 KINDS = ("agency", "level", "gap", "demand")
+# The same sums over the validated assessments only (PublishedProfile.validated): kind + VALIDATED_ONLY.
+VALIDATED_ONLY = "-v"
+ALL_KINDS = KINDS + tuple(kind + VALIDATED_ONLY for kind in KINDS)
 Group = tuple[str, str, int, int]  # country, type of agency, current_from, current_until
 
 
@@ -137,14 +140,20 @@ def _recount(group: Group) -> None:
     """Replace the stored sums of one group by a count of its members."""
     country, agency_type, start, until = group
     db.session.execute(delete(PortfolioFigure).where(
-        PortfolioFigure.kind.in_(KINDS),  # the primary key's first column: the delete reads only the group's rows
+        PortfolioFigure.kind.in_(ALL_KINDS),  # the primary key's first column: the delete reads only the group's rows
         PortfolioFigure.country == country, PortfolioFigure.agency_type == agency_type,
         PortfolioFigure.current_from == start, PortfolioFigure.current_until == until))
     _count(*_in_group(group))
 
 
 def _count(*where) -> None:
-    """Store the sums and counts of the published assessments that `where` selects, by group."""
+    """Store the sums and counts of the published assessments that `where` selects, by group,
+    and the same over those of them that were validated."""
+    _count_kinds("", *where)
+    _count_kinds(VALIDATED_ONLY, PublishedProfile.validated.is_(True), *where)
+
+
+def _count_kinds(suffix: str, *where) -> None:
     group = (func.coalesce(PublishedProfile.country, ""), func.coalesce(PublishedProfile.agency_type, ""),
              PublishedProfile.current_from, PublishedProfile.current_until)
 
@@ -154,19 +163,19 @@ def _count(*where) -> None:
 
     rows: list[dict] = []
     for *key, n in db.session.execute(select(*group, func.count()).where(*where).group_by(*group)):
-        rows.append(_figure(key, "agency", "", "", n, 0.0, 0))
+        rows.append(_figure(key, "agency" + suffix, "", "", n, 0.0, 0))
     for *key, section, n, total in db.session.execute(
             by(PublishedScore, PublishedScore.section_id, func.count(), func.sum(PublishedScore.level))
             .where(PublishedScore.level.is_not(None)).group_by(*group, PublishedScore.section_id)):
-        rows.append(_figure(key, "level", section, "", n, total, 0))
+        rows.append(_figure(key, "level" + suffix, section, "", n, total, 0))
     for *key, topic, n, total in db.session.execute(
             by(PublishedGap, PublishedGap.topic_id, func.count(), func.sum(PublishedGap.gap)).group_by(*group, PublishedGap.topic_id)):
-        rows.append(_figure(key, "gap", topic, "", n, total, 0))
+        rows.append(_figure(key, "gap" + suffix, topic, "", n, total, 0))
     high = func.count().filter(PublishedRecommendation.priority == "high")
     for *key, resource, part, n, h in db.session.execute(
             by(PublishedRecommendation, PublishedRecommendation.resource_id, PublishedRecommendation.part_id, func.count(), high)
             .group_by(*group, PublishedRecommendation.resource_id, PublishedRecommendation.part_id)):
-        rows.append(_figure(key, "demand", resource, part, n, 0.0, h))
+        rows.append(_figure(key, "demand" + suffix, resource, part, n, 0.0, h))
     for start in range(0, len(rows), 5000):
         db.session.execute(insert(PortfolioFigure), rows[start:start + 5000])
 

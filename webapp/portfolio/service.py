@@ -18,6 +18,7 @@ from webapp.core.models import (
     CURRENT_FOREVER, Assessment, PortfolioFigure, PublishedProfile, PublishedRecommendation, TrainingOutcome,
 )
 from webapp.core.status import PUBLISHED
+from webapp.portfolio.figures import VALIDATED_ONLY
 
 MIN_AGENCIES = 3
 
@@ -28,6 +29,11 @@ class Filters:
     country: str = ""
     agency_type: str = ""
     year: int | None = None
+    validated: bool = False  # only the assessments a reviewer validated in every section
+
+    def kind(self, name: str) -> str:
+        """The stored figures to read: over every published assessment, or the validated ones only."""
+        return name + VALIDATED_ONLY if self.validated else name
 
 
 def _current(query: Select, filters: Filters, table=PortfolioFigure) -> Select:
@@ -49,21 +55,29 @@ def _groups(query: Select, filters: Filters, table) -> Select:
         query = query.where(table.country == filters.country)
     if filters.agency_type:
         query = query.where(table.agency_type == filters.agency_type)
+    if filters.validated and table is PublishedProfile:
+        query = query.where(PublishedProfile.validated.is_(True))
     return query
 
 
-def heat_map(filters: Filters, by: str) -> dict[tuple[str, str], tuple[float, int]]:
-    """(group, section) -> (mean level, agencies), for groups of at least MIN_AGENCIES agencies.
-    `by` is "agency_type" or "country"."""
+def heat_map(filters: Filters, by: str) -> dict[tuple[str, str], tuple[float, int, int]]:
+    """(group, section) -> (mean level, agencies, of which validated), for groups of at least
+    MIN_AGENCIES agencies. `by` is "agency_type" or "country"."""
     group = PortfolioFigure.agency_type if by == "agency_type" else PortfolioFigure.country
     agencies = func.sum(PortfolioFigure.agencies)
-    query = (
-        select(group, PortfolioFigure.item, agencies, func.sum(PortfolioFigure.total))
-        .where(PortfolioFigure.kind == "level", group != "")
-        .group_by(group, PortfolioFigure.item)
-        .having(agencies >= MIN_AGENCIES)
-    )
-    return {(g, s): (float(total) / int(n), int(n)) for g, s, n, total in db.session.execute(_current(query, filters))}
+
+    def cells(kind: str, at_least: int):
+        query = (
+            select(group, PortfolioFigure.item, agencies, func.sum(PortfolioFigure.total))
+            .where(PortfolioFigure.kind == kind, group != "")
+            .group_by(group, PortfolioFigure.item)
+            .having(agencies >= at_least)
+        )
+        return {(g, s): (float(total), int(n)) for g, s, n, total in db.session.execute(_current(query, filters))}
+
+    every = cells(filters.kind("level"), MIN_AGENCIES)
+    validated = every if filters.validated else cells("level" + VALIDATED_ONLY, 1)
+    return {key: (total / n, n, validated.get(key, (0.0, 0))[1]) for key, (total, n) in every.items()}
 
 
 def frequent_gaps(filters: Filters, limit: int = 10) -> list[tuple[str, int, float]]:
@@ -71,7 +85,7 @@ def frequent_gaps(filters: Filters, limit: int = 10) -> list[tuple[str, int, flo
     agencies = func.sum(PortfolioFigure.agencies)
     query = (
         select(PortfolioFigure.item, agencies, func.sum(PortfolioFigure.total))
-        .where(PortfolioFigure.kind == "gap")
+        .where(PortfolioFigure.kind == filters.kind("gap"))
         .group_by(PortfolioFigure.item)
         .having(agencies >= MIN_AGENCIES)
     )
@@ -84,7 +98,7 @@ def demand(filters: Filters, limit: int = 15) -> list[tuple[str, str, int, int]]
     agencies = func.sum(PortfolioFigure.agencies)
     query = (
         select(PortfolioFigure.item, PortfolioFigure.part, agencies, func.sum(PortfolioFigure.high))
-        .where(PortfolioFigure.kind == "demand")
+        .where(PortfolioFigure.kind == filters.kind("demand"))
         .group_by(PortfolioFigure.item, PortfolioFigure.part)
         .having(agencies >= MIN_AGENCIES)
     )
@@ -95,7 +109,7 @@ def demand(filters: Filters, limit: int = 15) -> list[tuple[str, str, int, int]]
 def agencies(filters: Filters) -> int:
     """How many agencies the current picture holds."""
     return int(db.session.scalar(_current(
-        select(func.coalesce(func.sum(PortfolioFigure.agencies), 0)).where(PortfolioFigure.kind == "agency"), filters)) or 0)
+        select(func.coalesce(func.sum(PortfolioFigure.agencies), 0)).where(PortfolioFigure.kind == filters.kind("agency")), filters)) or 0)
 
 
 def _current_profiles(query: Select, filters: Filters) -> Select:
@@ -154,6 +168,7 @@ def parse_filters(args) -> Filters:
         country=args.get("country", "")[:2],
         agency_type=args.get("agency_type", "")[:40],
         year=int(year) if year.isdigit() and 2000 <= int(year) <= dt.date.today().year + 1 else None,
+        validated=args.get("validated") == "yes",
     )
 
 
@@ -166,7 +181,7 @@ def trends(filters: Filters, by: str = "") -> dict[tuple[str, str, int], tuple[f
     query = (
         select(column, PortfolioFigure.item, PortfolioFigure.current_from, func.sum(PortfolioFigure.agencies),
                func.sum(PortfolioFigure.total))
-        .where(PortfolioFigure.kind == "level")
+        .where(PortfolioFigure.kind == filters.kind("level"))
         .group_by(column, PortfolioFigure.item, PortfolioFigure.current_from)
     )
     sums: dict[tuple[str, str, int], list] = {}

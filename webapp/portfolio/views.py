@@ -84,8 +84,9 @@ def _table(name: str, filters, lang: str) -> tuple[list[str], list[list]]:
     labels = _labels(lang)
     if name in ("heat-agency-type", "heat-country"):
         by = "agency_type" if name == "heat-agency-type" else "country"
-        rows = [[g, labels["section"].get(s, s), round(level, 2), n] for (g, s), (level, n) in sorted(portfolio.heat_map(filters, by).items())]
-        return [_("Group"), _("Section"), _("Mean level"), _("Agencies")], rows
+        rows = [[g, labels["section"].get(s, s), round(level, 2), n, v]
+                for (g, s), (level, n, v) in sorted(portfolio.heat_map(filters, by).items())]
+        return [_("Group"), _("Section"), _("Mean level"), _("Agencies"), _("Validated agencies")], rows
     if name == "trends":
         by = _trend_by()
         group_label = {"region": region_names(lang), "agency_type": labels["agency_type"]}.get(by, {})

@@ -30,6 +30,7 @@ from webapp.core.models import (
 )
 from webapp.core.status import CLARIFICATION, PUBLISHED, REVIEWED, SUBMITTED
 from webapp.core.store import adjustment_specs, audit
+from webapp.core.validation import STATES, VALIDATED, validated_of
 from webapp.core.store import replies as store_replies
 from webapp.wizard.pages import applicable_section
 from webapp.portfolio import figures
@@ -69,6 +70,8 @@ def _filtered(filters: dict[str, str]):
         query = query.where(Agency.agency_type == filters["agency_type"])
     if filters.get("status") in REVIEWABLE:
         query = query.where(Assessment.status == filters["status"])
+    if filters.get("validation") in STATES:
+        query = query.where(Assessment.validation == filters["validation"])
     for key, op in (("from", "__ge__"), ("to", "__le__")):
         try:
             day = dt.date.fromisoformat(filters.get(key) or "")
@@ -174,7 +177,8 @@ def moved(priority: str, action: str) -> str | None:
 
 def current_priorities(assessment: Assessment, questionnaire: Questionnaire, catalogue: Catalogue) -> dict[tuple[str, str], str]:
     """The list as it stands, with the reviewers' changes: part -> priority."""
-    analysis = analyse(questionnaire, catalogue, assessment.answer_values(), adjustment_specs(assessment))
+    analysis = analyse(questionnaire, catalogue, assessment.answer_values(), adjustment_specs(assessment),
+                       validated_of(assessment))
     return {p.key: p.priority for p in analysis.recommendations}
 
 
@@ -247,13 +251,14 @@ def publish(assessment: Assessment, author: User, questionnaire, catalogue, at: 
     """Publish, and in the same transaction keep what the donors' portfolio adds up. `at` backdates
     the publication (the demo data); by default it is now."""
     answers = assessment.answer_values()
-    analysis = analyse(questionnaire, catalogue, answers, adjustment_specs(assessment))
+    analysis = analyse(questionnaire, catalogue, answers, adjustment_specs(assessment), validated_of(assessment))
     scores = analysis.scores
     for table in (PublishedScore, PublishedGap, PublishedRecommendation, PublishedProfile, PublishedTopic):
         db.session.execute(delete(table).where(table.assessment_id == assessment.id))
     db.session.add(PublishedProfile(assessment_id=assessment.id, name=answers.get("agency_name"),
                                     country=answers.get("country"), agency_type=answers.get("agency_type"),
-                                    agency_key=assessment.agency_id or assessment.id))
+                                    agency_key=assessment.agency_id or assessment.id,
+                                    validated=assessment.validation == VALIDATED))
     for section_id, sc in scores.sections.items():
         # A level drawn from too few answers is not published: donors would read it as a fact.
         if section_id != questionnaire.profile.id and sc.enough:

@@ -12,7 +12,7 @@ from questionnaires import tr
 from reports.analysis import ACTIONS
 from reports.recommend import PRIORITY_ORDER
 from reports.render import render_body
-from webapp.core import store
+from webapp.core import store, validation
 from webapp.core.db import db
 from webapp.core.definitions import catalogue, questionnaire
 from webapp.core.i18n import current_language
@@ -39,7 +39,7 @@ def _assessment(assessment_id: UUID) -> Assessment:
 @bp.get("/")
 @permission_required("review")
 def index():
-    filters = {k: request.args.get(k, "")[:40] for k in ("country", "agency_type", "status", "from", "to")}
+    filters = {k: request.args.get(k, "")[:40] for k in ("country", "agency_type", "status", "validation", "from", "to")}
     sort = request.args.get("sort", "newest")
     view = request.args.get("show", review.NEEDS_ACTION)
     if view not in review.VIEWS:
@@ -48,7 +48,7 @@ def index():
     lang = current_language()
     return render_template("review/index.html", page=page, rows=page.items, filters=filters, sort=sort, view=view,
                            counts=review.view_counts(filters), replied=review.replied([a.id for a in page.items]),
-                           statuses=FILTER_LABELS, agency_types=questionnaire().agency_types(),
+                           statuses=FILTER_LABELS, validation_states=validation.STATES, agency_types=questionnaire().agency_types(),
                            type_labels={o.id: tr(o.label, lang) for o in questionnaire().agency_types()},
                            args={k: v for k, v in request.args.items() if k not in ("page", "show") and v})
 
@@ -76,6 +76,8 @@ def show(assessment_id: UUID):
         can_publish=assessment.status == REVIEWED, published=assessment.status == PUBLISHED,
         earlier=earlier, changed=_changed(assessment, earlier) if earlier else [],
         words=words, searched=searched, found=found, matched=matched, priorities=PRIORITY_ORDER,
+        to_validate=validation.scored_sections(questionnaire(), answers),
+        validations=validation.section_validations(assessment),
     )
 
 
@@ -239,3 +241,51 @@ def publish(assessment_id: UUID):
     if not outcome.nobody:
         flash(*mail.notice(outcome, _("The agency's officials were told by e-mail.")))
     return redirect(url_for("review.show", assessment_id=assessment.id))
+
+
+def _validatable(assessment: Assessment):
+    """Back to the review with a message if the assessment cannot be validated now."""
+    if assessment.status == PUBLISHED:
+        flash(_("A published assessment cannot be validated: its report is already out."), "error")
+        return redirect(url_for("review.show", assessment_id=assessment.id) + "#validation")
+    return None
+
+
+@bp.route("/<uuid:assessment_id>/validate/<section_id>", methods=["GET", "POST"])
+@permission_required("review")
+def validate(assessment_id: UUID, section_id: str):
+    """Validate a section's answers, in a mission or from documents: keep each answer's level,
+    or give it another with a reason. The official's answer stays and is shown beside it."""
+    assessment = _assessment(assessment_id)
+    if refused := _validatable(assessment):
+        return refused
+    q = questionnaire()
+    section = next((s for s in validation.scored_sections(q, assessment.answer_values()) if s.id == section_id), None)
+    if section is None:
+        abort(404)
+    shown = validation.rows(assessment, section)
+    problems: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        chosen, problems = validation.read_form(shown, request.form)
+        base = request.form.get("base_version", type=int, default=0)
+        if not problems:
+            if validation.validate_section(assessment, q, section, current_user, chosen, base):
+                flash(_("Section validated: %(section)s.", section=tr(section.title, current_language())), "success")
+                return redirect(url_for("review.show", assessment_id=assessment.id) + "#validation")
+            flash(_("This section changed since you opened this page: the agency changed an answer, or someone "
+                    "validated it. Nothing was saved. Check the answers below and validate again."), "error")
+            db.session.expire_all()
+            assessment = _assessment(assessment_id)
+            shown = validation.rows(assessment, section)
+            return _validate_page(assessment, section, shown, {}, None), 409
+        status = 400
+    return _validate_page(assessment, section, shown, problems, request.form if request.method == "POST" else None), status
+
+
+def _validate_page(assessment: Assessment, section, shown, problems: dict[str, str], form):
+    lang = current_language()
+    return render_template("review/validate.html", a=assessment, section=section, rows=shown, problems=problems,
+                           state=validation.section_validations(assessment).get(section.id), form=form,
+                           level_names={n: questionnaire().level_name(n, lang) for n in validation.LEVELS},
+                           reason_limit=validation.REASON_LIMIT)

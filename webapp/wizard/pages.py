@@ -14,6 +14,7 @@ from questionnaires import Question, Questionnaire, Section
 from questionnaires.answer_types import handler
 from questionnaires.answers import is_empty
 from questionnaires.conditions import simplify
+from questionnaires.evidence import evidence_problem, normalized
 from webapp.core.models import Assessment
 from webapp.core.store import save_page
 from webapp.wizard.forms import SectionForm, carried, problem_text, read_answer, section_form
@@ -122,6 +123,8 @@ class PageResult:
     new_questions: list[Question] = field(default_factory=list)
     # question id -> (the answer saved elsewhere since this page was shown, the answer sent now)
     conflicts: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    # Questions whose evidence, not their answer, has the problem: their evidence is shown open.
+    evidence_errors: set[str] = field(default_factory=set)
     # What the form shows: the text just sent, or else the stored answers.
     formdata: Any = None
     data: dict[str, Any] | None = None
@@ -134,6 +137,41 @@ class PageResult:
     def form(self) -> SectionForm:
         """Built only when the page is shown."""
         return section_form(self.section, self.lang, formdata=self.formdata, data=self.data)
+
+
+def evidence_fields(question: Question) -> tuple[str, str]:
+    """The names of a scored question's two evidence fields: how it is known, and the note."""
+    return f"e_{question.id}", f"n_{question.id}"
+
+
+def _evidence(result: PageResult, formdata: Any, to_save: dict[str, Any], lang: str) -> dict[str, tuple[str | None, str | None]]:
+    """How each answer being saved is known, as sent. Evidence with a problem keeps its answer
+    from being saved, with the message; evidence not sent leaves the stored one."""
+    found = {}
+    for question in result.visible:
+        kind_field, note_field = evidence_fields(question)
+        if not question.scored or question.id not in to_save or kind_field not in formdata:
+            continue
+        kind, note = formdata.get(kind_field), formdata.get(note_field, "")
+        problem = evidence_problem(kind, note)
+        if problem is not None:
+            result.errors[question.id] = problem_text(question, problem, lang)
+            result.evidence_errors.add(question.id)
+            del to_save[question.id]
+        elif not is_empty(to_save[question.id]):
+            found[question.id] = normalized(kind, note)
+    return found
+
+
+def known(assessment: Assessment, visible: Iterable[Question], formdata: Any = None) -> dict[str, tuple[Any, Any]]:
+    """How each answer is known, as the page shows it: what was just sent, or else what is stored."""
+    found: dict[str, tuple[Any, Any]] = {qid: (row.evidence, row.evidence_note)
+                                          for qid, row in assessment.answer_rows().items() if row.value is not None}
+    for question in visible if formdata is not None else ():
+        kind_field, note_field = evidence_fields(question)
+        if kind_field in formdata:
+            found[question.id] = (formdata.get(kind_field), formdata.get(note_field, ""))
+    return found
 
 
 def blank_page(section: Section, assessment: Assessment, answers: dict[str, Any], lang: str) -> PageResult:
@@ -175,10 +213,11 @@ def submit_page(
             result.new_questions.append(question)
         else:
             result.errors[question.id] = problem_text(question, problem, lang)
+    evidence = _evidence(result, formdata, to_save, lang)
     # Free text may be marked confidential: donors never see it.
     marked = set(formdata.getlist("confidential")) if hasattr(formdata, "getlist") else set()
     confidential = {q.id: q.id in marked for q in result.visible if handler(q).may_be_confidential and q.id in to_save}
     # The assessment records the language it is being answered in.
-    result.conflicts = save_page(assessment, to_save, base_version, confidential, language=lang)
+    result.conflicts = save_page(assessment, to_save, base_version, confidential, language=lang, evidence=evidence)
     result.base_version = assessment.version
     return result

@@ -10,7 +10,8 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from questionnaires import tr
-from webapp.core import store
+from webapp.core import store, validation
+from webapp.core.models import aware
 from webapp.core.definitions import history, questionnaire
 from webapp.core.errors import render_error
 from webapp.core.links import assessment_or_404
@@ -24,6 +25,7 @@ from webapp.wizard.pages import (
     blank_page,
     follow_ups,
     incomplete,
+    known,
     neighbours,
     next_section,
     sections_done,
@@ -134,9 +136,12 @@ def section(token: str, section_id: str):
         shown = set(request.form.getlist("shown"))
         # A form without a base version (not one of ours) cannot be checked for conflicts.
         base_version = request.form.get("base_version", type=int, default=assessment.version)
+        was_validated = _validated_on(assessment, current.id)
         page = submit_page(
             current, assessment, request.form, shown, not saving_for_later, base_version, current_language()
         )
+        if was_validated and _validated_on(assessment, current.id) is None:
+            flash(_("UNODC staff had validated this section. Your change reopens its validation: they will check it again."), "warning")
         if page.done:
             return _after_save(assessment, current.id, saving_for_later, return_to_check)
         if saving_for_later and not page.conflicts:
@@ -166,7 +171,15 @@ def section(token: str, section_id: str):
         confidential_ids=set(request.form.getlist("confidential")) if request.method == "POST" else store.confidential_ids(assessment),
         carried_ids=store.carried_ids(assessment), previous=_previous(assessment),
         default_jobs=(q.function_holders(), answers.get("agency_type")),
+        known=known(assessment, page.visible, request.form if request.method == "POST" else None),
+        evidence_open=page.evidence_errors, validated_on=_validated_on(assessment, current.id),
     ), (409 if page.conflicts else 200)
+
+
+def _validated_on(assessment, section_id: str):
+    """When UNODC staff validated this section, if its validation stands."""
+    found = validation.section_validations(assessment).get(section_id)
+    return aware(found.validated_at).date() if found is not None and found.state == validation.VALIDATED else None
 
 
 def _previous(assessment):
@@ -192,6 +205,7 @@ def _check_page(assessment, answers, all_steps, show_errors: bool, ask_to_confir
         "wizard/check.html", assessment=assessment, steps=all_steps, answers=answers,
         remaining=incomplete(all_steps), show_errors=show_errors, ask_to_confirm=ask_to_confirm,
         unconfirmed=unconfirmed(all_steps, answers, store.carried_ids(assessment)), previous=_previous(assessment),
+        known=known(assessment, ()),
     )
 
 
