@@ -41,6 +41,9 @@ def test_demo_portfolio_fills_every_view(app, people):
     page = donor.get("/portfolio/").get_data(as_text=True)
     assert "Not enough published assessments" not in page and "Not enough agencies were assessed" not in page
     assert "(demo)" in page and "2025" in page and "2026" in page
+    # About a third of the agencies were validated in a mission: the cells count them.
+    assert any(int(n) > 0 for n in __import__("re").findall(r"; (\d+) validated\)", page))
+    assert "Validated by UNODC staff" in donor.get("/portfolio/?validated=yes").get_data(as_text=True)
     for by in ("region", "agency_type"):
         assert "Not enough" not in donor.get(f"/portfolio/?trend_by={by}").get_data(as_text=True)
     from sqlalchemy import select

@@ -67,6 +67,9 @@ def test_the_whole_path_from_evidence_to_the_donors_filter(app, people, question
     queue = ta.get("/review/?show=all").get_data(as_text=True)
     assert "Under validation" in queue
     _validate(ta, aid, "documents")
+    trail = ta.get(f"/review/{aid}").get_data(as_text=True).split("Audit trail")[1]
+    for action in ("evidence changed", "section validated", "validation state"):
+        assert action in trail, action
 
     # 3. The report and the PDF show both levels and the validated share.
     report = official.get(f"/a/{token}/report").get_data(as_text=True)
@@ -329,3 +332,24 @@ def test_the_workbook_carries_evidence_out_and_back_in(app, questionnaire):
     hostile = _set_evidence(data, "sea_rescue", "Documented", '=HYPERLINK("http://x.test","Audit")')
     page = upload(official, token, hostile, status=400).get_data(as_text=True)
     assert "This cell holds a formula" in page
+
+
+def test_the_national_report_marks_validated_agencies_and_counts_their_validated_levels(questionnaire, catalogue):
+    import datetime as dt
+
+    from questionnaires.scoring import Validated
+    from reports.national import AgencyInput, build_national
+    from reports.render import render_national_body
+    from tests.helpers import answer_all
+
+    answers = answer_all(questionnaire, dict(PROFILE, sea_interdiction_procedure="draft"))
+    checked = Validated({"sea_interdiction_procedure": 4}, frozenset({"sea"}))
+    agencies = [AgencyInput("Own view", "coast-guard", "TNA-A", dt.date(2026, 1, 1), answers),
+                AgencyInput("Checked", "coast-guard", "TNA-B", dt.date(2026, 1, 2), answers,
+                            validated_levels=checked, validated=True)]
+    report = build_national(questionnaire, catalogue, "KE", agencies, "en")
+    own, validated = report.agencies
+    sea = [s.id for s in questionnaire.sections].index("sea")
+    assert validated.levels[sea] > own.levels[sea], "the validated level counts"
+    html = str(render_national_body(report))
+    assert html.count("Validated by UNODC staff") == 1 and "Checked <span class=\"validated-mark\">(validated)</span>" in html

@@ -94,6 +94,16 @@ def _store(agency: Agency, questionnaire: Questionnaire, answers: dict[str, Any]
     return assessment
 
 
+def _validate_all(assessment: Assessment, questionnaire: Questionnaire, reviewer: User) -> None:
+    """Every scored section validated as answered, ten days after submission: a validation mission."""
+    from webapp.core import validation
+
+    for section in validation.scored_sections(questionnaire, assessment.answer_values()):
+        validation.validate_section(assessment, questionnaire, section, reviewer, {}, assessment.version)
+    for done in validation.section_validations(assessment).values():
+        done.validated_at = assessment.submitted_at + dt.timedelta(days=10)
+
+
 def seed(questionnaire: Questionnaire, catalogue: Catalogue, reviewer: User) -> int:
     """Create and publish the demo assessments; returns how many."""
     from webapp.review.service import mark_reviewed, publish
@@ -128,6 +138,8 @@ def seed(questionnaire: Questionnaire, catalogue: Catalogue, reviewer: User) -> 
             grown = {s: min(4.0, level + rng.uniform(0.0, 0.9)) for s, level in base.items()}
             second = _store(agency, questionnaire, answers_for(questionnaire, profile, grown, rng),
                             SECOND + dt.timedelta(days=rng.randint(0, 60)), previous=first)
+            if rng.random() < 0.35:
+                _validate_all(second, questionnaire, reviewer)
             for assessment in (first, second):
                 mark_reviewed(assessment, reviewer)
                 publish(assessment, reviewer, questionnaire, catalogue, at=assessment.submitted_at + dt.timedelta(days=12))
