@@ -78,7 +78,7 @@ def test_the_whole_path_from_evidence_to_the_donors_filter(app, people, question
     assert share and 0 < int(share.group(1)) < 100
     assert "Validated level: 3 (the agency&#39;s answer: level 1)." in report or "Validated level: 3 (the agency's answer: level 1)." in report
     assert "Seen in the mission: crews trained in 2025" in report
-    assert 'class="chart-validated"' in report
+    assert 'class="chart-validated"' in report and "section validated by UNODC staff" in report
     pdf = pdf_text(official.get(f"/a/{token}/report.pdf").data)
     flat = " ".join(pdf.split())
     assert "of the scored answers were validated by UNODC technical-assistance staff" in flat

@@ -20,6 +20,8 @@ from reports.build import Review
 from reports.catalogue import Catalogue
 from reports.workbook import Imported
 from webapp.core.db import db
+from webapp.core.definitions import questionnaire as current_questionnaire
+from webapp.core.validation import reopen
 from webapp.core.models import (
     Adjustment,
     Agency,
@@ -343,10 +345,7 @@ def _write_answers(
             before={q: {"evidence": known_before[q][0], "note": known_before[q][1]} for q in evidence_changed},
             after={q: {"evidence": evidence[q][0], "note": evidence[q][1]} for q in evidence_changed}))
     if changed or evidence_changed:
-        from webapp.core.definitions import questionnaire
-        from webapp.core.validation import reopen
-
-        reopen(assessment, questionnaire(), [*changed, *evidence_changed], _actor_id())
+        reopen(assessment, current_questionnaire(), [*changed, *evidence_changed], _actor_id())
     db.session.commit()
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -22,7 +23,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from questionnaires import Questionnaire, Section
 from questionnaires.scoring import Validated, answer_level, score
 from reports.build import Checks
+from reports.i18n import Translator
 from webapp.core.db import db
+from webapp.core.i18n import current_language
 from webapp.core.models import AnswerValidation, Assessment, AuditEvent, SectionValidation, User, aware, utcnow
 
 SELF_ASSESSED, UNDER_VALIDATION, VALIDATED = "self-assessed", "under-validation", "validated"
@@ -123,11 +126,6 @@ def rows(assessment: Assessment, section: Section) -> list[Row]:
 def read_form(rows_shown: Iterable[Row], form: Mapping[str, str]) -> tuple[dict[str, tuple[int, str] | None], dict[str, str]]:
     """What the officer sent: question id -> (level, reason), or None to keep the official's
     level; and the problems, by question id, as messages."""
-    from flask_babel import gettext as _
-
-    from reports.i18n import Translator
-    from webapp.core.i18n import current_language
-
     words = Translator(current_language())
     chosen: dict[str, tuple[int, str] | None] = {}
     problems: dict[str, str] = {}
@@ -230,5 +228,7 @@ def reopen(assessment: Assessment, questionnaire: Questionnaire, changed: Iterab
     return reopened
 
 
-def validated_on(assessment: Assessment) -> dt.date | None:
-    return checks(assessment).on
+def section_validated_on(assessment: Assessment, section_id: str) -> dt.date | None:
+    """When the section was validated, if that validation stands (it was not reopened)."""
+    found = section_validations(assessment).get(section_id)
+    return aware(found.validated_at).date() if found is not None and found.state == VALIDATED else None

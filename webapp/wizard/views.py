@@ -11,7 +11,6 @@ from flask_login import current_user
 
 from questionnaires import tr
 from webapp.core import store, validation
-from webapp.core.models import aware
 from webapp.core.definitions import history, questionnaire
 from webapp.core.errors import render_error
 from webapp.core.links import assessment_or_404
@@ -136,11 +135,11 @@ def section(token: str, section_id: str):
         shown = set(request.form.getlist("shown"))
         # A form without a base version (not one of ours) cannot be checked for conflicts.
         base_version = request.form.get("base_version", type=int, default=assessment.version)
-        was_validated = _validated_on(assessment, current.id)
+        was_validated = validation.section_validated_on(assessment, current.id)
         page = submit_page(
             current, assessment, request.form, shown, not saving_for_later, base_version, current_language()
         )
-        if was_validated and _validated_on(assessment, current.id) is None:
+        if was_validated and validation.section_validated_on(assessment, current.id) is None:
             flash(_("UNODC staff had validated this section. Your change reopens its validation: they will check it again."), "warning")
         if page.done:
             return _after_save(assessment, current.id, saving_for_later, return_to_check)
@@ -172,14 +171,8 @@ def section(token: str, section_id: str):
         carried_ids=store.carried_ids(assessment), previous=_previous(assessment),
         default_jobs=(q.function_holders(), answers.get("agency_type")),
         known=known(assessment, page.visible, request.form if request.method == "POST" else None),
-        evidence_open=page.evidence_errors, validated_on=_validated_on(assessment, current.id),
+        evidence_open=page.evidence_errors, validated_on=validation.section_validated_on(assessment, current.id),
     ), (409 if page.conflicts else 200)
-
-
-def _validated_on(assessment, section_id: str):
-    """When UNODC staff validated this section, if its validation stands."""
-    found = validation.section_validations(assessment).get(section_id)
-    return aware(found.validated_at).date() if found is not None and found.state == validation.VALIDATED else None
 
 
 def _previous(assessment):
