@@ -158,9 +158,9 @@ def test_scoring_uses_the_validated_level_and_keeps_the_agencys(questionnaire):
     assert checked.overall.validated_share == pytest.approx(sea.scored / scored)
     # A validated level for a "Not applicable" answer makes it count as asked.
     na = dict(answers, sea_interdiction_procedure="not-applicable")
-    if questionnaire.question("sea_interdiction_procedure").choice("not-applicable") is not None:
-        given = score(questionnaire, na, Validated({"sea_interdiction_procedure": 2}, frozenset({"sea"})))
-        assert given.sections["sea"].asked == score(questionnaire, na).sections["sea"].asked + 1
+    assert questionnaire.question("sea_interdiction_procedure").choice("not-applicable") is not None
+    given = score(questionnaire, na, Validated({"sea_interdiction_procedure": 2}, frozenset({"sea"})))
+    assert given.sections["sea"].asked == score(questionnaire, na).sections["sea"].asked + 1
 
 
 def test_a_change_after_validation_reopens_the_section_and_says_so(app, people, questionnaire):
@@ -353,3 +353,23 @@ def test_the_national_report_marks_validated_agencies_and_counts_their_validated
     assert validated.levels[sea] > own.levels[sea], "the validated level counts"
     html = str(render_national_body(report))
     assert html.count("Validated by UNODC staff") == 1 and "Checked <span class=\"validated-mark\">(validated)</span>" in html
+
+
+@pytest.mark.parametrize("extra, message", [
+    ({"evidence": "documented"}, "evidence: expected a map of maps"),
+    ({"evidence": {"sea_rescue": {"kind": "rumour"}}}, "evidence.sea_rescue: Choose how this is known from the list"),
+    ({"validation": {"levels": {"sea_rescue": {"level": 9}}}}, "validation.levels.sea_rescue: expected a level from 0 to 4"),
+    ({"validation": {"levels": {"sea_rescue": {}}}}, "validation.levels.sea_rescue: expected a level from 0 to 4"),
+    ({"validation": {"sections": {"sea": {"state": "validated", "date": "June"}}}}, "a date is not YYYY-MM-DD"),
+    ({"schema": 3}, "schema: 3 is not one this version reads"),
+])
+def test_a_bad_answers_file_gets_a_message_not_a_traceback(questionnaire, tmp_path, extra, message):
+    from click.testing import CliRunner
+
+    from tests.helpers import answer_all
+    from webapp.cli import main
+
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"schema": 2, "answers": answer_all(questionnaire, dict(PROFILE)), **extra}))
+    result = CliRunner().invoke(main, ["report", str(path), "--format", "json"])
+    assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output

@@ -214,30 +214,39 @@ def _read_answers(path: str, data: object, questionnaire) -> tuple[dict, dict]:
 
 
 def _checks_from_file(data: dict, problems: list[str], path: str) -> Checks:
-    """The evidence and validation of a schema 2 answers file (a schema 1 file has neither)."""
-    evidence: dict[str, tuple[str, str | None]] = {}
-    for qid, given in (data.get("evidence") or {}).items():
-        kind, note = (given.get("kind"), given.get("note")) if isinstance(given, dict) else (None, None)
-        problem = evidence_problem(kind, note)
-        if problem is not None or kind is None:
+    """The evidence and validation of a schema 2 answers file (a schema 1 file has neither).
+    Anything that is not as the schema says is a problem, never an exception."""
+
+    def mapping(value: object, where: str) -> dict:
+        if value is None:
+            return {}
+        if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+            problems.append(f"{path}: {where}: expected a map of maps")
+            return {}
+        return value
+
+    evidence: dict[str, tuple[str | None, str | None]] = {}
+    for qid, given in mapping(data.get("evidence"), "evidence").items():
+        problem = evidence_problem(given.get("kind"), given.get("note"))
+        if problem is not None or given.get("kind") is None:
             problems.append(f"{path}: evidence.{qid}: {problem.message() if problem else 'expected a kind'}")
-            continue
-        stored = normalized(kind, note)
-        if stored[0] is not None:
-            evidence[qid] = (stored[0], stored[1])
-    found = data.get("validation") or {}
-    sections = found.get("sections") or {}
-    done = [sid for sid, v in sections.items() if isinstance(v, dict) and v.get("state") == "validated"]
-    levels = {qid: v["level"] for qid, v in (found.get("levels") or {}).items()
-              if isinstance(v, dict) and v.get("level") in range(5)}
-    dates = [v.get("date") for v in sections.values() if isinstance(v, dict) and v.get("state") == "validated"]
+        elif (known := normalized(given["kind"], given.get("note")))[0] is not None:
+            evidence[qid] = known
+    found = data.get("validation") if isinstance(data.get("validation"), dict) else {}
+    sections = {sid: v for sid, v in mapping(found.get("sections"), "validation.sections").items() if v.get("state") == "validated"}
+    levels = {}
+    for qid, v in mapping(found.get("levels"), "validation.levels").items():
+        if type(v.get("level")) is int and v["level"] in range(5):
+            levels[qid] = v
+        else:
+            problems.append(f"{path}: validation.levels.{qid}: expected a level from 0 to 4")
     try:
-        on = max(dt.date.fromisoformat(d) for d in dates if isinstance(d, str)) if dates else None
+        on = max((dt.date.fromisoformat(str(v.get("date"))) for v in sections.values()), default=None)
     except ValueError:
         problems.append(f"{path}: validation.sections: a date is not YYYY-MM-DD")
         on = None
-    reasons = {qid: str(v.get("reason", "")) for qid, v in (found.get("levels") or {}).items() if isinstance(v, dict)}
-    return Checks(evidence, Validated(levels, frozenset(done)), reasons, on)
+    return Checks(evidence, Validated({qid: v["level"] for qid, v in levels.items()}, frozenset(sections)),
+                  {qid: str(v.get("reason") or "") for qid, v in levels.items()}, on)
 
 
 def _agency_type_option(questionnaire, agency_type: str | None) -> None:

@@ -121,6 +121,10 @@ class Assessment(db.Model):
         """Question id -> stored answer row, cleared ones included."""
         return {row.question_id: row for row in self.answers}
 
+    def answer_evidence(self) -> dict[str, tuple[str | None, str | None]]:
+        """Question id -> how its stored answer is known (kind, note), for the answers that have a value."""
+        return {row.question_id: row.known for row in self.answers if row.value is not None}
+
     def answer_values(self) -> dict[str, Any]:
         """Question id -> stored value. A cleared answer keeps its row, with no value and the
         version that cleared it, so that a stale tab cannot bring it back; it is left out here."""
@@ -162,6 +166,11 @@ class Answer(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
+
+    @property
+    def known(self) -> tuple[str | None, str | None]:
+        """How the answer is known: (kind, note), (None, None) for the agency's view without a note."""
+        return self.evidence, self.evidence_note
 
 
 

@@ -141,7 +141,7 @@ def workbook_values(assessment: Assessment, imported: Imported, keep_file: bool)
     known = {qid: e for qid, e in imported.evidence.items() if same or e != (None, None)}
     for qid, given in known.items():
         row = rows.get(qid)
-        if qid not in values and row is not None and row.value is not None and (row.evidence, row.evidence_note) != given:
+        if qid not in values and row is not None and row.value is not None and row.known != given:
             values[qid] = row.value  # the same answer, known another way
     base = assessment.version if keep_file else (imported.base_version if same else 0)
     return values, base, {qid: e for qid, e in known.items() if qid in values}
@@ -196,7 +196,7 @@ def newer_answers(
         sent = None if is_empty(values[qid]) else values[qid]
         if row.value != sent:
             return True
-        if qid in evidence and sent is not None and (row.evidence, row.evidence_note) != tuple(evidence[qid]):
+        if qid in evidence and sent is not None and row.known != tuple(evidence[qid]):
             return True
         return qid in confidential and bool(row.confidential) != confidential[qid]
 
@@ -307,8 +307,7 @@ def _write_answers(
     now = utcnow()
     before = {qid: rows[qid].value if qid in rows else None for qid in values}
     changed = sorted(qid for qid, value in values.items() if before[qid] != (None if is_empty(value) else value))
-    known_before = {qid: (rows[qid].evidence, rows[qid].evidence_note) if qid in rows and rows[qid].value is not None
-                    else (None, None) for qid in values}
+    known_before = {qid: rows[qid].known if qid in rows and rows[qid].value is not None else (None, None) for qid in values}
     for question_id, value in values.items():
         row = rows.get(question_id)
         if row is not None:
@@ -325,9 +324,9 @@ def _write_answers(
                                              evidence_note=note))
         else:
             secret = bool(confidential[question_id]) if question_id in confidential else row.confidential
-            kind, note = known if known is not None else (row.evidence, row.evidence_note)
+            kind, note = known if known is not None else row.known
             # A change of the confidential mark or of the evidence is a change too: a stale tab must see it.
-            if row.value != value or secret != row.confidential or (kind, note) != (row.evidence, row.evidence_note):
+            if row.value != value or secret != row.confidential or (kind, note) != row.known:
                 row.value, row.confidential, row.revision = value, secret, revision
                 row.evidence, row.evidence_note = kind, note
     evidence_changed = sorted(qid for qid in evidence if qid in values and not is_empty(values[qid])

@@ -55,8 +55,7 @@ def answer_validations(assessment: Assessment) -> dict[str, AnswerValidation]:
 
 def checks(assessment: Assessment) -> Checks:
     """The evidence of every answer, and what a reviewer validated, for the report."""
-    evidence = {row.question_id: (row.evidence, row.evidence_note) for row in assessment.answers
-                if row.value is not None and row.evidence}
+    evidence = {qid: known for qid, known in assessment.answer_evidence().items() if known[0]}
     sections = section_validations(assessment)
     done = {sid: v for sid, v in sections.items() if v.state == VALIDATED}
     levels = answer_validations(assessment)
@@ -88,7 +87,6 @@ def state_of(questionnaire: Questionnaire, answers: Mapping[str, Any], sections:
 
 def _follow_state(assessment: Assessment, questionnaire: Questionnaire, actor_id: str | None) -> None:
     """Record the assessment's validation state, and its change in the audit trail."""
-    db.session.flush()
     new = state_of(questionnaire, assessment.answer_values(), section_validations(assessment))
     if new != assessment.validation:
         db.session.add(AuditEvent(assessment_id=assessment.id, actor_id=actor_id, action="validation state",
@@ -230,5 +228,7 @@ def reopen(assessment: Assessment, questionnaire: Questionnaire, changed: Iterab
 
 def section_validated_on(assessment: Assessment, section_id: str) -> dt.date | None:
     """When the section was validated, if that validation stands (it was not reopened)."""
+    if assessment.validation == SELF_ASSESSED:
+        return None  # no section was ever validated: no query
     found = section_validations(assessment).get(section_id)
     return aware(found.validated_at).date() if found is not None and found.state == VALIDATED else None

@@ -59,9 +59,8 @@ def workbook(token: str):
     assessment = assessment_or_404(token)
     answers = assessment.answer_values()
     lang = request.args.get("lang") if request.args.get("lang") in LANGUAGES else assessment.language
-    known = {qid: (row.evidence, row.evidence_note) for qid, row in assessment.answer_rows().items() if row.value is not None}
     data = write_workbook(questionnaire(), answers.get("agency_type"), lang, answers, assessment.reference, assessment.version,
-                          evidence=known)
+                          evidence=assessment.answer_evidence())
     return download(data, XLSX, f"{assessment.reference}.xlsx")
 
 

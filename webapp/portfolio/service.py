@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, literal, select
+from sqlalchemy import Select, case, func, literal, select
 
 from reports.regions import countries_in, region_of
 from webapp.core.db import db
@@ -64,20 +64,19 @@ def heat_map(filters: Filters, by: str) -> dict[tuple[str, str], tuple[float, in
     """(group, section) -> (mean level, agencies, of which validated), for groups of at least
     MIN_AGENCIES agencies. `by` is "agency_type" or "country"."""
     group = PortfolioFigure.agency_type if by == "agency_type" else PortfolioFigure.country
-    agencies = func.sum(PortfolioFigure.agencies)
+    counted, validated = filters.kind("level"), "level" + VALIDATED_ONLY
 
-    def cells(kind: str, at_least: int):
-        query = (
-            select(group, PortfolioFigure.item, agencies, func.sum(PortfolioFigure.total))
-            .where(PortfolioFigure.kind == kind, group != "")
-            .group_by(group, PortfolioFigure.item)
-            .having(agencies >= at_least)
-        )
-        return {(g, s): (float(total), int(n)) for g, s, n, total in db.session.execute(_current(query, filters))}
+    def of(kind: str, column):
+        return func.sum(case((PortfolioFigure.kind == kind, column), else_=0))
 
-    every = cells(filters.kind("level"), MIN_AGENCIES)
-    validated = every if filters.validated else cells("level" + VALIDATED_ONLY, 1)
-    return {key: (total / n, n, validated.get(key, (0.0, 0))[1]) for key, (total, n) in every.items()}
+    agencies = of(counted, PortfolioFigure.agencies)
+    query = (
+        select(group, PortfolioFigure.item, agencies, of(counted, PortfolioFigure.total), of(validated, PortfolioFigure.agencies))
+        .where(PortfolioFigure.kind.in_(sorted({counted, validated})), group != "")
+        .group_by(group, PortfolioFigure.item)
+        .having(agencies >= MIN_AGENCIES)
+    )
+    return {(g, s): (float(total) / int(n), int(n), int(v)) for g, s, n, total, v in db.session.execute(_current(query, filters))}
 
 
 def frequent_gaps(filters: Filters, limit: int = 10) -> list[tuple[str, int, float]]:

@@ -165,8 +165,7 @@ def _evidence(result: PageResult, formdata: Any, to_save: dict[str, Any], lang: 
 
 def known(assessment: Assessment, visible: Iterable[Question], formdata: Any = None) -> dict[str, tuple[Any, Any]]:
     """How each answer is known, as the page shows it: what was just sent, or else what is stored."""
-    found: dict[str, tuple[Any, Any]] = {qid: (row.evidence, row.evidence_note)
-                                          for qid, row in assessment.answer_rows().items() if row.value is not None}
+    found: dict[str, tuple[Any, Any]] = dict(assessment.answer_evidence())
     for question in visible if formdata is not None else ():
         kind_field, note_field = evidence_fields(question)
         if kind_field in formdata:
