@@ -178,6 +178,12 @@ class RecommendationView:
     # Set when the gap is high priority but the part is not: why it is medium.
     priority_note: str | None = None
 
+    @property
+    def lists_answers(self) -> bool:
+        """A high-priority part, or one a reviewer changed, lists the answers behind each reason;
+        any other part says why in one line and points to the annex."""
+        return bool(self.reasons) and (self.priority == "high" or bool(self.adjusted_reason))
+
 
 @dataclass(frozen=True)
 class ResourceCard:
@@ -419,35 +425,48 @@ def _priority_note(rec: Recommendation, t: Translator) -> str | None:
 
 
 def _recommendation_views(final: tuple[Planned, ...], lang: str, checks: Checks = NO_CHECKS) -> tuple[RecommendationView, ...]:
-    views = [_view(p.recommendation, i, lang, p.priority, p.adjusted_reason, checks) for i, p in enumerate(final, start=1)]
-    return tuple(_once(views))
+    return tuple(_view(p.recommendation, i, lang, p.priority, p.adjusted_reason, checks) for i, p in enumerate(final, start=1))
 
 
-def _once(views: list[RecommendationView]) -> list[RecommendationView]:
-    """The answers behind a topic are listed under the first part that closes it; later parts
-    point there instead of repeating them."""
+def _once(printed: list[RecommendationView]) -> dict[int, RecommendationView]:
+    """The answers behind a topic are listed under the first part printed that lists answers;
+    parts printed after it point back there instead of repeating them. Returns the parts by rank."""
     first: dict[str, int] = {}
-    out = []
-    for view in views:
+    out = {}
+    for view in printed:
         reasons = []
         for reason in view.reasons:
             if reason.topic_id in first:
                 reasons.append(replace(reason, evidence=(), answers_under=first[reason.topic_id]))
             else:
-                first[reason.topic_id] = view.rank
+                if view.lists_answers:
+                    first[reason.topic_id] = view.rank
                 reasons.append(reason)
-        out.append(replace(view, reasons=tuple(reasons)))
+        out[view.rank] = replace(view, reasons=tuple(reasons))
     return out
 
 
+def _printed(catalogue: Catalogue, views: tuple[RecommendationView, ...],
+             lang: str) -> tuple[tuple[RecommendationView, ...], tuple[ResourceCard, ...]]:
+    """The parts in rank order and the resource cards, each answer listed once, under the first
+    part printed that lists answers."""
+    cards = _cards(catalogue, views, lang)
+    by_rank = _once([part for card in cards for part in card.parts])
+    return (tuple(by_rank[v.rank] for v in views),
+            tuple(replace(card, parts=tuple(by_rank[p.rank] for p in card.parts)) for card in cards))
+
+
 def _cards(catalogue: Catalogue, views: tuple[RecommendationView, ...], lang: str) -> tuple[ResourceCard, ...]:
-    """One card per resource, in the order of its most urgent part."""
+    """One card per resource, in the order of its most urgent part; within a card, the parts in
+    the resource's own order (Tool 6 before Tool 8, module 2 before module 3)."""
     by_resource: dict[str, list[RecommendationView]] = {}
     for view in views:
         by_resource.setdefault(view.resource_id, []).append(view)
     cards = []
     for resource_id, parts in by_resource.items():
         resource = catalogue.resource(resource_id)
+        order = {part.id: number for number, part in enumerate(resource.parts)}
+        parts.sort(key=lambda view: (order.get(view.part_id, len(order)), view.rank))
         cards.append(ResourceCard(
             resource_id=resource_id,
             title=tr(resource.title, lang),
@@ -561,7 +580,7 @@ def build_report(
     analysis = analyse(questionnaire, catalogue, answers, adjustments or (), checks.validated)
     scores = analysis.scores
     recs = [p.recommendation for p in analysis.recommendations]
-    views = _recommendation_views(analysis.recommendations, lang, checks)
+    views, cards = _printed(catalogue, _recommendation_views(analysis.recommendations, lang, checks), lang)
     overall = scores.overall or Score(questionnaire.target_level)
     sections = _section_findings(questionnaire, scores, answers, lang, checks)
     not_assessed = tuple(s.title for s in sections if not s.enough and not s.not_applicable)
@@ -581,7 +600,7 @@ def build_report(
         actions=views[:SUMMARY_ACTIONS],
         more_high=sum(1 for v in views[SUMMARY_ACTIONS:] if v.priority == "high"),
         more_other=sum(1 for v in views[SUMMARY_ACTIONS:] if v.priority != "high"),
-        cards=_cards(catalogue, views, lang),
+        cards=cards,
         not_assessed=not_assessed,
         low_evidence=analysis.low_evidence,
         change=compare(questionnaire, catalogue, earlier, analysis, lang) if earlier is not None else None,

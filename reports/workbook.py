@@ -70,9 +70,25 @@ class WorkbookError(ValueError):
     """A file that is not a workbook of this questionnaire; nothing in it is read."""
 
 
+SHEET_TITLE_LIMIT = 31  # what a spreadsheet allows
+
+
+def sheet_title(text: str) -> str:
+    """A sheet name within the limit, cut after a whole word and ended with "…" when it is too
+    long, never in the middle of a word (unless one word alone is longer than the limit)."""
+    # A straight apostrophe may not start or end a name: the typographic one may.
+    clean = " ".join(re.sub(r"[\[\]:*?/\\]", " ", text).replace("'", "’").split())
+    if len(clean) <= SHEET_TITLE_LIMIT:
+        return clean
+    room = clean[:SHEET_TITLE_LIMIT - 1]
+    words = room if clean[SHEET_TITLE_LIMIT - 1] == " " else room.rsplit(" ", 1)[0]
+    if len(words) < SHEET_TITLE_LIMIT // 2:  # one very long word: cut it rather than lose it
+        words = room
+    return words.rstrip(" ,;.:-–(") + "…"
+
+
 def _sheet_title(number: int, title: str) -> str:
-    clean = re.sub(r"[\[\]:*?/\\']", " ", title)
-    return f"{number}. {clean}"[:31].strip()
+    return sheet_title(f"{number}. {title}")
 
 
 def write_workbook(
@@ -88,11 +104,12 @@ def write_workbook(
     other_work = questionnaire.other_functions(answers) if answers else list(other_work)
     book = Workbook()
     about = book.active
-    about.title = t("How to fill in")[:31]
+    about.title = sheet_title(t("How to fill in"))
     text_cell(about["A1"], tr(questionnaire.title, lang)).font = Font(bold=True, size=14)
     lines = [
         t("Answer in the column “Answer”: choose from the list where there is one. Add anything you want to say in “Comment”."),
-        t("Leave a question blank if it does not apply (see “Only if”). Multiple-choice questions have one line per choice: answer Yes or No."),
+        t("Some questions are asked only in some cases (see “Only if”): if that case is not yours, skip the question. If a question does not apply to your agency, choose “Not applicable” where the list offers it."),
+        t("Multiple-choice questions have one line per choice: answer Yes or No."),
         t("For a scored question, you may say how you know the answer in “How it is known”, and name the evidence (its title, date, and who holds it) in “Evidence”."),
         t("Other cells are locked so that the file can be read back. You can unlock a sheet (no password) but do not change the ids."),
         t("When you are done, upload the file with your private link, or give it to the person who sent it."),

@@ -105,6 +105,16 @@ MATRIX = {
     "auth.my_assessments": [("GET", "/my/assessments", allowed("assess", 200))],
     "admin.users": [("GET", "/admin/users", allowed("manage-users", 200)),
                     ("POST", "/admin/users", allowed("manage-users", 200))],
+    # One person's account, invited and not yet signed in: administrators only.
+    "admin.person": [("GET", "/admin/users/{person}", allowed("manage-users", 200)),
+                     ("GET", "/admin/users/not-an-id", everyone(404)),
+                     ("GET", "/admin/users/00000000-0000-4000-8000-000000000000", allowed("manage-users", 404))],
+    "admin.change_role": [("POST", "/admin/users/{person}/role", allowed("manage-users", 400)),
+                          ("POST", "/admin/users/00000000-0000-4000-8000-000000000000/role", allowed("manage-users", 404))],
+    "admin.resend_invitation": [("POST", "/admin/users/{person}/invitation", allowed("manage-users", 200))],
+    "admin.revoke_invitation": [("POST", "/admin/users/{person}/invitation/revoke", allowed("manage-users", 302))],
+    "admin.deactivate": [("POST", "/admin/users/{person}/deactivate", allowed("manage-users", 302))],
+    "admin.reactivate": [("POST", "/admin/users/{person}/reactivate", allowed("manage-users", 302))],
     "review.index": [("GET", "/review/", staff(200))],
     "review.show": [("GET", "/review/{published}", staff(200)), ("GET", "/review/{draft}", staff(404)),
                     ("GET", "/review/not-an-id", everyone(404)), ("GET", "/review/00000000-0000-4000-8000-000000000000", staff(404))],
@@ -152,8 +162,11 @@ def world(app, people, questionnaire):
         from webapp.national import service as national
 
         draft_national = national.create("KE", [published], None).id
+        from webapp.accounts import service as accounts
+
+        person = accounts.create_user("invited@x.test", "Ines Invited", "donor").id
     return {"token": token, "published": published, "draft_token": draft_token,
-            "draft": assessment_id(app, draft_token), "agency": agency, "national": draft_national}
+            "draft": assessment_id(app, draft_token), "agency": agency, "national": draft_national, "person": person}
 
 
 def client_for(app, role, people):

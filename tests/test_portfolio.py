@@ -273,10 +273,13 @@ def test_every_figure_of_every_view_equals_a_plain_recomputation(app, questionna
                 assert portfolio.demand(f, 500) == expected_demand(rows), f
                 assert {(row[3], row[4], row[5]) for row in portfolio.work_plan(f)} == {
                     (a.id, r, p) for a in rows for (r, p) in a.recommendations}, f
-                listed, count = portfolio.published(f, limit=5)
-                assert count == portfolio.agencies(f) == len(rows), f
-                newest = sorted(rows, key=lambda a: (a.published_at, a.id), reverse=True)[:5]
-                assert [a.id for a, _profile in listed] == [a.id for a in newest], f
+                newest = sorted(rows, key=lambda a: (a.published_at, a.id), reverse=True)
+                for number in (1, 2):
+                    page = portfolio.published(f, page=number, size=5)
+                    assert page.total == portfolio.agencies(f) == len(rows), f
+                    shown = newest[(page.number - 1) * 5:page.number * 5]
+                    assert [a.id for a, _profile in page.rows] == [a.id for a in shown], f
+                    assert (page.first, page.last) == ((page.number - 1) * 5 + 1, (page.number - 1) * 5 + len(shown)) if shown else (0, 0)
                 if year is None:  # trends and the before-and-after run across the years
                     for by in ("", "region", "agency_type"):
                         assert portfolio.trends(f, by) == expected_trends(world, by, region, country, agency_type), (f, by)
@@ -339,8 +342,8 @@ def test_a_newer_publication_changes_the_level_and_not_the_agency_count(app, peo
 
         newest, oldest = (db.session.get(Assessment, assessment_id(app, t)) for t in (newer, token))
         assert newest.reference in references and oldest.reference not in references
-    page = donor.get("/portfolio/").get_data(as_text=True).split("<h2>Published reports</h2>")[1]
-    assert "3 agencies" in page and newest.reference not in page
+    page = donor.get("/portfolio/").get_data(as_text=True).split("<h2 id=\"reports\">Published reports</h2>")[1]
+    assert "3 reports" in page and newest.reference not in page
     assert f"/portfolio/report/{newest.id}" in page and f"/portfolio/report/{oldest.id}" not in page
     report = donor.get(f"/portfolio/report/{newest.id}").get_data(as_text=True)
     assert "Every published report of this agency" in report and f"/portfolio/report/{oldest.id}" in report

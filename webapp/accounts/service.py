@@ -15,11 +15,11 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from limits import parse_many
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.core.db import db
-from webapp.core.models import Invitation, User, aware, new_session_token, utcnow
+from webapp.core.models import AuditEvent, Invitation, User, aware, new_session_token, utcnow
 from webapp.core.roles import ROLES
 
 MIN_PASSWORD = 12
@@ -177,7 +177,7 @@ def open_invitation(token: str) -> Invitation | None:
     if not token or len(token) > 100:
         return None
     invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _token_hash(token)))
-    if invitation is None or invitation.accepted_at is not None:
+    if invitation is None or invitation.accepted_at is not None or not invitation.user.active:
         return None
     if aware(invitation.expires_at) < utcnow():
         return None
@@ -201,3 +201,93 @@ def accept_invitation(invitation: Invitation, password: str) -> User | None:
     user.password_hash = password_hash
     db.session.commit()
     return user
+
+
+# --- the administrator's changes to an account ----------------------------------------------
+
+# What the administrator's list says of an account.
+ACTIVE, INVITED, NOT_INVITED, DEACTIVATED = "active", "invited", "not-invited", "deactivated"
+STATE_LABELS = {
+    ACTIVE: _l("Active"),
+    INVITED: _l("Invited"),
+    NOT_INVITED: _l("No valid invitation"),
+    DEACTIVATED: _l("Deactivated"),
+}
+
+
+def pending_invitations(user_ids: list[str] | None = None) -> dict[str, Invitation]:
+    """The newest unused, unexpired invitation of each person (of these people), by user id."""
+    query = select(Invitation).where(Invitation.accepted_at.is_(None), Invitation.expires_at > utcnow())
+    if user_ids is not None:
+        query = query.where(Invitation.user_id.in_(user_ids))
+    newest: dict[str, Invitation] = {}
+    for invitation in db.session.scalars(query.order_by(Invitation.expires_at)):
+        newest[invitation.user_id] = invitation
+    return newest
+
+
+def state_of(user: User, pending: Invitation | None) -> str:
+    if not user.active:
+        return DEACTIVATED
+    if user.password_hash:
+        return ACTIVE
+    return INVITED if pending is not None else NOT_INVITED
+
+
+def _audit(actor: User, action: str, user: User, before: dict | None, after: dict | None) -> None:
+    db.session.add(AuditEvent(actor_id=actor.id, action=action, before={"account": user.id, **(before or {})},
+                              after={"account": user.id, **(after or {})}))
+
+
+def _revoke(user: User) -> int:
+    return int(db.session.execute(
+        delete(Invitation).where(Invitation.user_id == user.id, Invitation.accepted_at.is_(None))
+        .execution_options(synchronize_session=False)).rowcount or 0)
+
+
+def revoke_invitations(user: User, actor: User) -> int:
+    """Every unused link of this person stops working. Returns how many there were."""
+    count = _revoke(user)
+    if count:
+        _audit(actor, "invitation revoked", user, {"invitations": count}, {"invitations": 0})
+    db.session.commit()
+    return count
+
+
+def reinvite(user: User, actor: User) -> str:
+    """A new link, valid for INVITATION_DAYS; the earlier links stop working. Returns the token."""
+    _revoke(user)
+    _audit(actor, "invitation sent again", user, None, None)
+    return invite(user, actor)
+
+
+def change_role(user: User, role: str, agency_id: str | None, actor: User) -> bool:
+    """Give the person another role (and, for an official, an agency). Only officials keep an
+    agency. The change applies from the person's next page. Returns False if nothing changed."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    agency_id = agency_id if role == "official" else None
+    before = {"role": user.role, "agency": user.agency_id}
+    if before == {"role": role, "agency": agency_id}:
+        return False
+    user.role, user.agency_id = role, agency_id
+    _audit(actor, "role changed", user, before, {"role": role, "agency": agency_id})
+    db.session.commit()
+    return True
+
+
+def deactivate(user: User, actor: User) -> None:
+    """The person can no longer sign in; every session they have ends at once (their cookies
+    carry the old token, and an inactive account is refused anyway); their unused links stop
+    working."""
+    user.active = False
+    user.session_token = new_session_token()
+    _revoke(user)
+    _audit(actor, "account deactivated", user, {"active": True}, {"active": False})
+    db.session.commit()
+
+
+def reactivate(user: User, actor: User) -> None:
+    user.active = True
+    _audit(actor, "account reactivated", user, {"active": False}, {"active": True})
+    db.session.commit()

@@ -42,12 +42,23 @@ def index():
     filters = portfolio.parse_filters(request.args)
     by_type = portfolio.heat_map(filters, "agency_type")
     by_country = portfolio.heat_map(filters, "country")
+    names = country_names(lang)
+    with_data = set(portfolio.countries())
+    search = request.args.get("q", "").strip()[:portfolio.SEARCH_LIMIT]
+    page = request.args.get("page", "1")
     return render_template(
         "portfolio/index.html", filters=filters, by_type=by_type, by_country=by_country,
         gaps=portfolio.frequent_gaps(filters), demand=portfolio.demand(filters),
-        published=portfolio.published(filters), labels=_labels(lang), regions=region_names(lang),
+        published=portfolio.published(filters, search, int(page) if page.isdigit() and len(page) < 7 else 1,
+                                      portfolio.PAGE_SIZE, names),
+        search=search, labels=_labels(lang),
+        page_args={k: v for k, v in request.args.items() if k != "page"},
+        clear_args={k: v for k, v in request.args.items() if k not in ("page", "q")}, regions=region_names(lang),
         years=portfolio.years(), sections=questionnaire().sections, min_agencies=portfolio.MIN_AGENCIES,
-        types_shown=sorted({g for g, _ in by_type}), countries_shown=[c for c in country_names(current_language()) if c in {g for g, _ in by_country}],
+        types_shown=sorted({g for g, _ in by_type}), countries_shown=[c for c in names if c in {g for g, _ in by_country}],
+        # The countries with data, and the one chosen even if it has none (a link kept from before).
+        country_choices={code: name for code, name in names.items() if code in with_data or code == filters.country},
+        level_names={k: tr(v, lang) for k, v in questionnaire().levels.items()},
         **_trends(filters), national=_published_national(),
     )
 
