@@ -197,6 +197,7 @@ class ResourceCard:
     url: str
     availability: str
     parts: tuple[RecommendationView, ...]
+    priority: str  # of its most urgent part
 
 
 @dataclass(frozen=True)
@@ -466,6 +467,7 @@ def _cards(catalogue: Catalogue, views: tuple[RecommendationView, ...], lang: st
     for resource_id, parts in by_resource.items():
         resource = catalogue.resource(resource_id)
         order = {part.id: number for number, part in enumerate(resource.parts)}
+        priority = parts[0].priority  # the parts come in rank order: the first is the most urgent
         parts.sort(key=lambda view: (order.get(view.part_id, len(order)), view.rank))
         cards.append(ResourceCard(
             resource_id=resource_id,
@@ -476,6 +478,7 @@ def _cards(catalogue: Catalogue, views: tuple[RecommendationView, ...], lang: st
             url=resource.url,
             availability=tr(AVAILABILITY_LABELS[resource.availability], lang),
             parts=tuple(parts),
+            priority=priority,
         ))
     return tuple(cards)
 

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from questionnaires.yamlio import load_yaml
 from reports.build import build_report
+from reports.recommend import PRIORITY_ORDER
 from reports.render import render_blank, render_document, render_pdf
 from reports.workbook import SHEET_TITLE_LIMIT, sheet_title, write_workbook
 from tests.helpers import (
@@ -364,6 +365,7 @@ def test_parts_within_a_card_are_in_the_resources_order_and_answers_point_back(q
             ids = [p.part_id for p in card.parts]
             assert ids == sorted(ids, key=order.index), (name, card.resource_id, ids)
             reordered += [p.rank for p in card.parts] != sorted(p.rank for p in card.parts)
+            assert card.priority == min((p.priority for p in card.parts), key=PRIORITY_ORDER.get)
             for part in card.parts:
                 for reason in part.reasons:
                     if reason.answers_under:
