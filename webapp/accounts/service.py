@@ -146,11 +146,17 @@ def end_session() -> None:
     session.clear()
 
 
+def needs_agency(role: str) -> bool:
+    """Whether a person of this role belongs to an agency: those who answer its assessments (the
+    national officials). Nobody else is asked for one, or keeps one."""
+    return role in ROLES and "assess" in ROLES[role].permissions
+
+
 def create_user(email: str, name: str, role: str, password: str | None = None, agency_id: str | None = None,
                 language: str = "en") -> User:
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
-    user = User(email=email.strip().lower(), name=name.strip(), role=role, agency_id=agency_id,
+    user = User(email=email.strip().lower(), name=name.strip(), role=role, agency_id=agency_id if needs_agency(role) else None,
                 password_hash=hash_password(password) if password else None, language=language)
     db.session.add(user)
     db.session.commit()
@@ -177,7 +183,7 @@ def open_invitation(token: str) -> Invitation | None:
     if not token or len(token) > 100:
         return None
     invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _token_hash(token)))
-    if invitation is None or invitation.accepted_at is not None or not invitation.user.active:
+    if invitation is None or invitation.accepted_at is not None:
         return None
     if aware(invitation.expires_at) < utcnow():
         return None
@@ -262,11 +268,11 @@ def reinvite(user: User, actor: User) -> str:
 
 
 def change_role(user: User, role: str, agency_id: str | None, actor: User) -> bool:
-    """Give the person another role (and, for an official, an agency). Only officials keep an
-    agency. The change applies from the person's next page. Returns False if nothing changed."""
+    """Give the person another role (and, for an official, an agency). The change applies from
+    the person's next page. Returns False if nothing changed."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
-    agency_id = agency_id if role == "official" else None
+    agency_id = agency_id if needs_agency(role) else None
     before = {"role": user.role, "agency": user.agency_id}
     if before == {"role": role, "agency": agency_id}:
         return False

@@ -26,8 +26,6 @@ from webapp.mail import service as mail
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-OFFICIAL = "official"
-
 
 class RoleForm(FlaskForm):
     """A role, and the agency for a national official (only officials are asked for one)."""
@@ -46,12 +44,8 @@ class RoleForm(FlaskForm):
     def validate_agency(self, field) -> None:
         from wtforms.validators import ValidationError
 
-        if self.role.data == OFFICIAL and not field.data:
+        if accounts.needs_agency(self.role.data) and not field.data:
             raise ValidationError(_l("Choose the agency of this national official."))
-
-    @property
-    def agency_id(self) -> str | None:
-        return (self.agency.data or None) if self.role.data == OFFICIAL else None
 
 
 class InviteForm(RoleForm):
@@ -85,7 +79,7 @@ def users():
             form.email.errors.append(_("There is already an account with this email address."))
         else:
             user = accounts.create_user(form.email.data, form.name.data, form.role.data,
-                                        agency_id=form.agency_id, language=form.language.data)
+                                        agency_id=form.agency.data or None, language=form.language.data)
             link = _send(user, accounts.invite(user, current_user))
     people = db.session.scalars(select(User).options(selectinload(User.agency)).order_by(User.created_at)).all()
     pending = accounts.pending_invitations()
@@ -106,7 +100,7 @@ def _person_page(user: User, form: RoleForm | None = None, link: str | None = No
                            days=accounts.INVITATION_DAYS, yourself=user.id == current_user.id), status
 
 
-def _not_yourself(user: User) -> bool:
+def _someone_else(user: User) -> bool:
     """An administrator cannot change or end their own access here, so that nobody locks
     themselves out; another administrator can."""
     if user.id == current_user.id:
@@ -125,12 +119,12 @@ def person(user_id: UUID):
 @permission_required("manage-users")
 def change_role(user_id: UUID):
     user = _person(user_id)
-    if not _not_yourself(user):
+    if not _someone_else(user):
         return redirect(url_for("admin.person", user_id=user.id))
     form = RoleForm().with_agencies()
     if not form.validate():
         return _person_page(user, form, status=400)
-    if accounts.change_role(user, form.role.data, form.agency_id, current_user):
+    if accounts.change_role(user, form.role.data, form.agency.data or None, current_user):
         flash(_("%(name)s is now: %(role)s. This applies from their next page.", name=user.name,
                 role=ROLES[user.role].label), "success")
     else:
@@ -163,7 +157,7 @@ def revoke_invitation(user_id: UUID):
 @permission_required("manage-users")
 def deactivate(user_id: UUID):
     user = _person(user_id)
-    if _not_yourself(user):
+    if _someone_else(user):
         if user.active:
             accounts.deactivate(user, current_user)
         flash(_("%(name)s's account is deactivated: they are signed out everywhere and cannot sign in.", name=user.name),

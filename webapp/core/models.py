@@ -379,6 +379,8 @@ class PublishedProfile(db.Model):
 
     __table_args__ = (Index("ix_published_profile_group", "country", "agency_type", "current_from", "current_until"),)
 
+    assessment: Mapped[Assessment] = relationship()
+
 
 CURRENT_FOREVER = 9999
 

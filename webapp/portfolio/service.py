@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, case, func, literal, select
+from sqlalchemy.orm import contains_eager
 
 from reports.regions import countries_in, region_of
 from webapp.core.db import db
@@ -123,50 +125,23 @@ PAGE_SIZE = 20
 SEARCH_LIMIT = 100
 
 
-@dataclass(frozen=True)
-class Page:
-    """One page of the published reports: its rows, and where it stands among them."""
-
-    rows: list[tuple[Assessment, PublishedProfile]]
-    total: int  # the reports that match the filters and the search
-    number: int  # from 1
-    size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-    @property
-    def first(self) -> int:
-        return (self.number - 1) * self.size + 1 if self.rows else 0
-
-    @property
-    def last(self) -> int:
-        return self.first + len(self.rows) - 1 if self.rows else 0
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def published(filters: Filters, search: str = "", page: int = 1, size: int = PAGE_SIZE,
-              country_names: dict[str, str] | None = None) -> Page:
-    """The latest published report of each agency, newest first, one page of `size` at a time.
-    `search` finds words in the agency's name, or in its country's name (`country_names`: code ->
-    name in the reader's language), whatever their case. A page past the last shows the last."""
-    query = _current_profiles(select(Assessment, PublishedProfile).join(
-        PublishedProfile, PublishedProfile.assessment_id == Assessment.id), filters)
-    words = search.split()[:10]
-    for word in words:
-        lowered = word.casefold()
-        in_country = sorted(code for code, name in (country_names or {}).items() if lowered in name.casefold())
-        query = query.where(func.lower(PublishedProfile.name).like(f"%{_escape_like(lowered)}%", escape="\\")
+              country_names: dict[str, str] | None = None) -> Pagination:
+    """The latest published report of each agency (its profile, with its assessment), newest
+    first, one page of `size` at a time. `search` finds words in the agency's name, or in its
+    country's name (`country_names`: code -> name in the reader's language), whatever their case.
+    A page past the last shows the last."""
+    query = _current_profiles(select(PublishedProfile).join(Assessment, Assessment.id == PublishedProfile.assessment_id)
+                              .options(contains_eager(PublishedProfile.assessment)), filters)
+    for word in search.lower().split()[:10]:
+        in_country = sorted(code for code, name in (country_names or {}).items() if word in name.lower())
+        query = query.where(func.lower(PublishedProfile.name).contains(word, autoescape=True)
                             | PublishedProfile.country.in_(in_country))
-    total = int(db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0)
-    number = min(max(page, 1), max(1, -(-total // size)))
-    rows = db.session.execute(query.order_by(Assessment.published_at.desc(), Assessment.id.desc())
-                              .limit(size).offset((number - 1) * size)).all()
-    return Page(list(rows), total, number, size)
+    query = query.order_by(Assessment.published_at.desc(), Assessment.id.desc())
+    result = db.paginate(query, page=max(page, 1), per_page=size, error_out=False)
+    if result.page > max(result.pages, 1):
+        result = db.paginate(query, page=max(result.pages, 1), per_page=size, error_out=False)
+    return result
 
 
 def countries() -> list[str]:
