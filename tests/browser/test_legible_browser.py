@@ -46,11 +46,19 @@ def test_the_heat_maps_keep_their_headers_in_view_and_have_a_legend(new_context,
     region = page.locator("#by-type")
     assert page.evaluate("getComputedStyle(document.querySelector('#by-type thead th')).position") == "sticky"
     # Scrolled sideways with the keyboard, the section names stay where they were.
+    wide = page.evaluate("(e => [e.scrollWidth, e.clientWidth])(document.querySelector('#by-type'))")
+    assert wide[0] > wide[1], f"the demo's table by agency type is wider than its region: {wide}"
     first_column = _box(page, "#by-type tbody th")
     region.focus()
     for _ in range(20):
         page.keyboard.press("ArrowRight")
-    assert page.evaluate("document.querySelector('#by-type').scrollLeft") > 0, "the table scrolls sideways"
+    # Chromium scrolls smoothly, over a few frames: wait for it rather than read it at once.
+    page.wait_for_function("document.querySelector('#by-type').scrollLeft > 0", timeout=5000)
+    page.wait_for_function(
+        "(() => { const e = document.querySelector('#by-type'); const a = e.scrollLeft;"
+        " return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(e.scrollLeft === a)))); })()",
+        timeout=5000,
+    )
     assert abs(_box(page, "#by-type tbody th")["x"] - first_column["x"]) < 1
     # Scrolled down inside the table, the header row stays at its top.
     header = _box(page, "#by-type thead th:nth-child(2)")
