@@ -52,11 +52,11 @@ def test_the_heat_maps_keep_their_headers_in_view_and_have_a_legend(new_context,
     region.focus()
     for _ in range(20):
         page.keyboard.press("ArrowRight")
-    # Chromium scrolls smoothly, over a few frames: wait for it rather than read it at once.
-    page.wait_for_function("document.querySelector('#by-type').scrollLeft > 0", timeout=5000)
+    # Chromium scrolls smoothly, over a few frames: wait until it has moved and then stays put
+    # from one frame to the next (the function runs once per animation frame) before measuring.
     page.wait_for_function(
-        "(() => { const e = document.querySelector('#by-type'); const a = e.scrollLeft;"
-        " return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(e.scrollLeft === a)))); })()",
+        "() => { const left = document.querySelector('#by-type').scrollLeft;"
+        " const settled = left > 0 && left === window.lastLeft; window.lastLeft = left; return settled; }",
         timeout=5000,
     )
     assert abs(_box(page, "#by-type tbody th")["x"] - first_column["x"]) < 1
